@@ -1,0 +1,76 @@
+// Small POSIX file helpers shared by every component.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kv {
+
+// Owns a file descriptor; closes it on destruction.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+Result<UniqueFd> OpenReadOnly(const std::string& path);
+Result<uint64_t> FileSize(const std::string& path);
+// Reads [offset, offset+len) or less at end of file.
+Result<std::string> ReadRange(int fd, uint64_t offset, size_t len);
+Result<std::string> ReadWholeFile(const std::string& path);
+Status WriteAll(int fd, std::string_view data);
+Status FsyncDir(const std::string& dir);
+// Writes data to path.tmp, fsyncs it, renames it over path and fsyncs the folder:
+// a reader sees the old file or the new one, never a half-written one.
+Status WriteFileAtomic(const std::string& path, std::string_view data);
+bool PathExists(const std::string& path);
+bool IsDirectory(const std::string& path);
+// Names (not paths) of the entries of dir, sorted.
+Result<std::vector<std::string>> ListDir(const std::string& dir);
+Status CreateDirs(const std::string& dir);
+
+// An exclusive advisory lock (flock) on a LOCK file, held for the object's life.
+// Servers hold their data dir's LOCK while running; repair tools take it before
+// touching files, so the two can never work on the same files at once.
+class FileLock {
+ public:
+  // Fails with Busy when another process holds the lock.
+  static Result<FileLock> Acquire(const std::string& lock_path);
+  // True when some process holds a lock on lock_path (probes without keeping it).
+  static bool IsHeld(const std::string& lock_path);
+
+  FileLock(FileLock&&) = default;
+  FileLock& operator=(FileLock&&) = default;
+  const std::string& path() const { return path_; }
+
+ private:
+  FileLock(UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  UniqueFd fd_;
+  std::string path_;
+};
+
+// UTC time as "2026-11-28T12:19:28Z" and a file-name-safe "20261128T121928Z".
+std::string UtcTimestamp();
+std::string UtcTimestampCompact();
+
+}  // namespace kv

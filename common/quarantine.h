@@ -1,0 +1,56 @@
+// Quarantine: where tools put what they remove or rewrite, instead of deleting it.
+//
+// A quarantine is one folder <root>/<UTC time>-<reason>/ holding the files taken
+// out and a manifest.json that says, per item, where it came from, why, its size
+// and its CRC32C. The manifest is rewritten atomically after every item, so a
+// crash mid-repair still leaves an accurate list. Format: docs/FORMATS.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kv {
+
+class Quarantine {
+ public:
+  static constexpr int kManifestVersion = 1;
+
+  // Creates a new, empty quarantine folder under root (made if missing).
+  static Result<Quarantine> Create(const std::string& root, const std::string& reason,
+                                   const std::string& command);
+
+  // Moves path into the quarantine (the original disappears from its folder).
+  Status MoveIn(const std::string& path, const std::string& why);
+  // Copies path into the quarantine (the original stays, e.g. before it is rewritten).
+  Status CopyIn(const std::string& path, const std::string& why);
+  // Stores bytes cut out of original_path (e.g. a torn tail) as a new file `name`.
+  Status AddBytes(const std::string& name, std::string_view data, const std::string& original_path,
+                  const std::string& why);
+
+  const std::string& dir() const { return dir_; }
+  size_t item_count() const { return items_.size(); }
+
+ private:
+  struct Item {
+    std::string action;  // moved | copied | cut
+    std::string original;
+    std::string stored;
+    uint64_t bytes = 0;
+    uint32_t crc32c = 0;
+    std::string why;
+  };
+  Quarantine(std::string dir, std::string reason, std::string command, std::string created)
+      : dir_(std::move(dir)), reason_(std::move(reason)), command_(std::move(command)),
+        created_(std::move(created)) {}
+  Status Record(Item item);
+  std::string UniqueStoredName(const std::string& base) const;
+
+  std::string dir_, reason_, command_, created_;
+  std::vector<Item> items_;
+};
+
+}  // namespace kv

@@ -1,0 +1,34 @@
+// The end of a log, found by reading only its tail.
+//
+// Recovery needs every replica's last (term, offset) from its files alone,
+// cheaply (design brief, "collect"). Each record ends with its own length, so
+// the last record of the last segment is found from the end of the file and
+// checked with both checksums; only when that fails (a torn tail) is the last
+// segment scanned, and never more than the last segments.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace kv::wal {
+
+struct LogTail {
+  bool empty = true;            // no record anywhere in the tail segments
+  uint64_t first_offset = 0;    // first offset named by the oldest segment file (0: no segment)
+  uint64_t last_offset = 0;     // last valid record's offset
+  uint64_t last_term = 0;       // ... and its term
+  std::string last_file;        // the segment holding it
+  uint64_t end_pos = 0;         // byte just after it: appends go on from here
+  uint64_t torn_bytes = 0;      // bytes after end_pos in the last segment (a torn tail)
+  uint32_t tid = 0, pid = 0;    // identity from the last segment's header
+  bool used_fast_path = false;  // found from the trailer without a scan
+  uint64_t segments = 0;        // number of segment files
+};
+
+// NotFound when dir does not exist; Corruption when the last segments cannot be
+// made sense of (bad header, damage that is not a torn tail).
+Result<LogTail> FindTail(const std::string& dir);
+
+}  // namespace kv::wal
