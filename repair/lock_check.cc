@@ -1,0 +1,51 @@
+#include "repair/lock_check.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
+namespace kv::repair {
+namespace fs = std::filesystem;
+
+namespace {
+
+// dir and every folder above it, both as given and with links resolved: a data
+// dir reached through a symlink is still locked by the tablet that owns it.
+std::vector<fs::path> FolderAndAncestors(const std::string& dir) {
+  std::vector<fs::path> starts;
+  std::error_code ec;
+  fs::path given = fs::absolute(dir, ec).lexically_normal();
+  if (!ec) starts.push_back(given);
+  fs::path real = fs::canonical(dir, ec);
+  if (!ec) starts.push_back(real);
+  std::vector<fs::path> out;
+  for (fs::path p : starts) {
+    if (p.filename().empty()) p = p.parent_path();  // "a/b/" names the same folder as "a/b"
+    for (;;) {
+      if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+      if (p == p.parent_path()) break;
+      p = p.parent_path();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Status CheckNotInUse(const std::string& dir) {
+  for (const fs::path& folder : FolderAndAncestors(dir)) {
+    const std::string lock = (folder / "LOCK").string();
+    if (FileLock::IsHeld(lock)) {
+      return Status::Busy(
+          lock + " is held by a running process (a tablet or a WAL writer); stop it before repairing " + dir);
+    }
+  }
+  return Status::OK();
+}
+
+Result<FileLock> LockForRepair(const std::string& dir) {
+  KV_RETURN_IF_ERROR(CheckNotInUse(dir));
+  return FileLock::Acquire(dir + "/LOCK");
+}
+
+}  // namespace kv::repair
