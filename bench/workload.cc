@@ -1,5 +1,6 @@
 #include "bench/workload.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -118,8 +119,8 @@ Result<AppendStats> RunWorkload(std::unique_ptr<wal::Writer> writer, const Workl
   st.first_n = first_n;
   st.last_n = last_offset;
   // Every record is the same size: the key and value have fixed lengths.
-  const size_t payload = wal::Record::Put(1, BenchKey(first_n, o.key_size), BenchValue(first_n, o.value_size))
-                             .payload.size();
+  const size_t payload =
+      wal::Record::Put(1, BenchKey(first_n, o.key_size), BenchValue(first_n, o.value_size)).payload.size();
   st.log_bytes = st.records * (wal::kRecordOverhead + payload);
   st.seconds = elapsed.count();
   st.syncs = SyncCalls() - syncs_before;
