@@ -138,72 +138,8 @@ std::vector<std::string> Keys(int from, int to) {
   return out;
 }
 
-// A child process, killed and reaped by its PID however the test leaves.
-class Child {
- public:
-  explicit Child(pid_t pid) : pid_(pid) {}
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  ~Child() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  // The wait status once the child exits, or nothing if it is still running at the deadline.
-  std::optional<int> Wait(std::chrono::seconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        pid_ = -1;
-        return status;
-      }
-      if (r < 0 && errno != EINTR) return std::nullopt;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return std::nullopt;
-  }
-
- private:
-  pid_t pid_;
-};
-
-struct Run {
-  int exit_code = -1;  // -1: killed by a signal or past the deadline
-  std::string out;
-  std::string err;
-
-  std::vector<std::string> OutLines() const {
-    std::vector<std::string> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-  }
-};
-
-Run RunProgram(const std::vector<std::string>& argv) {
-  test::TempDir io;
-  const std::string out_path = io / "stdout", err_path = io / "stderr";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  Child child(pid);
-  const std::optional<int> status = child.Wait(std::chrono::seconds(60));
-  Run run;
-  if (status && WIFEXITED(*status)) run.exit_code = WEXITSTATUS(*status);
-  run.out = test::ReadFile(out_path);
-  run.err = test::ReadFile(err_path);
-  return run;
-}
+using Run = test::ProgramRun;
+using test::RunProgram;
 
 Run Inspect(std::vector<std::string> args) {
   args.insert(args.begin(), {kInspect, "sst"});
@@ -221,15 +157,6 @@ void CheckUsageError(const std::vector<std::string>& args, const std::string& ex
   CHECK(r.err.find(expected_text) != std::string::npos);
 }
 
-std::vector<nlohmann::json> ParseJsonLines(const Run& r) {
-  std::vector<nlohmann::json> out;
-  for (const std::string& line : r.OutLines()) {
-    INFO("line: " << line);
-    REQUIRE(nlohmann::json::accept(line));
-    out.push_back(nlohmann::json::parse(line));
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -492,7 +419,7 @@ TEST_CASE("truncated and garbage and empty files are reported as damaged without
   const Run verify = Inspect({"--verify", "--json", tmp.path()});
   CHECK(verify.exit_code == 1);
   int corrupt = 0;
-  for (const nlohmann::json& j : ParseJsonLines(verify)) {
+  for (const nlohmann::json& j : test::JsonLines(verify.out)) {
     CHECK(j["kind"] == "verify");
     if (j["status"] == "corrupt") ++corrupt;
   }
@@ -591,7 +518,7 @@ TEST_CASE("CLI: properties and scans and verify as tables and JSON lines exit 0 
 
   Run r = Inspect({"--json", file});
   CHECK(r.exit_code == 0);
-  auto lines = ParseJsonLines(r);
+  auto lines = test::JsonLines(r.out);
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["kind"] == "properties");
   CHECK(lines[0]["entries"] == 100);
@@ -599,7 +526,7 @@ TEST_CASE("CLI: properties and scans and verify as tables and JSON lines exit 0 
 
   r = Inspect({"--json", "--scan", "--limit", "5", "--print-value", file});
   CHECK(r.exit_code == 0);
-  lines = ParseJsonLines(r);
+  lines = test::JsonLines(r.out);
   REQUIRE(lines.size() == 6);
   for (int i = 0; i < 5; ++i) {
     CHECK(lines[i]["kind"] == "entry");
@@ -619,7 +546,7 @@ TEST_CASE("CLI: properties and scans and verify as tables and JSON lines exit 0 
 
   r = Inspect({"--scan", "--json", "--hex", "--print-value", "--from", cli::Hex(Key(42)), "--limit", "1", file});
   CHECK(r.exit_code == 0);
-  lines = ParseJsonLines(r);
+  lines = test::JsonLines(r.out);
   REQUIRE(lines.size() == 2);
   CHECK(lines[0]["key"] == cli::Hex(Key(42)));
   CHECK(lines[0]["value"] == cli::Hex(Value(42, 16)));
@@ -629,7 +556,7 @@ TEST_CASE("CLI: properties and scans and verify as tables and JSON lines exit 0 
   CHECK(r.out.find(" ok") != std::string::npos);
   r = Inspect({"--verify", "--json", file, file});
   CHECK(r.exit_code == 0);
-  for (const nlohmann::json& j : ParseJsonLines(r)) CHECK(j["status"] == "ok");
+  for (const nlohmann::json& j : test::JsonLines(r.out)) CHECK(j["status"] == "ok");
 }
 
 TEST_CASE("CLI: bad usage exits 2 with one line", "[inspect][sst][cli]") {

@@ -354,49 +354,14 @@ TEST_CASE("bad paths are refused and an empty folder has no segments", "[inspect
 // ---- The CLI, run as a child process. ----
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using test::JsonLines;
 
-// Runs the inspect binary with args; waits for it (by pid) before returning.
-CliRun RunInspect(const test::TempDir& scratch, std::vector<std::string> args) {
-  const std::string out_path = scratch / "stdout", err_path = scratch / "stderr";
+// Runs the inspect binary with args (the scratch folder is kept for the callers' paths).
+test::ProgramRun RunInspect(const test::TempDir& /*scratch*/, std::vector<std::string> args) {
   args.insert(args.begin(), KV_BINARY_DIR "/inspect/inspect");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  int status = 0;
-  pid_t waited = -1;
-  do {
-    waited = ::waitpid(pid, &status, 0);
-  } while (waited < 0 && errno == EINTR);
-  REQUIRE(waited == pid);
-  CliRun run;
-  REQUIRE(WIFEXITED(status));  // never a crash
-  run.exit_code = WEXITSTATUS(status);
-  run.out = test::ReadFile(out_path);
-  run.err = test::ReadFile(err_path);
+  auto run = test::RunProgram(args);
+  REQUIRE(run.exit_code >= 0);  // never a crash
   return run;
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& out) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) {
-    INFO(line);
-    REQUIRE(nlohmann::json::accept(line));
-    lines.push_back(nlohmann::json::parse(line));
-  }
-  return lines;
 }
 
 size_t CountWith(const std::vector<nlohmann::json>& lines, const char* key) {

@@ -558,53 +558,13 @@ TEST_CASE("repair refuses while a tablet holds the lock of an enclosing data dir
 
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
+using test::JsonLines;
 
-// Runs the repair binary, capturing stdout and stderr; the child is killed and
-// reaped by its PID whatever happens.
-CliRun RunRepair(const std::vector<std::string>& args) {
-  test::TempDir capture;
-  const std::string out_path = capture / "out", err_path = capture / "err";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_strings{KV_BINARY_DIR "/repair/repair"};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
-  struct Reaper {
-    pid_t pid;
-    int status = 0;
-    bool reaped = false;
-    ~Reaper() {
-      if (reaped) return;
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-    }
-  } reaper{pid};
-  REQUIRE(::waitpid(pid, &reaper.status, 0) == pid);
-  reaper.reaped = true;
-  CliRun run;
-  run.exit_code = WIFEXITED(reaper.status) ? WEXITSTATUS(reaper.status) : 128 + WTERMSIG(reaper.status);
-  run.out = test::ReadFile(out_path);
-  run.err = test::ReadFile(err_path);
-  return run;
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& out) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-  return lines;
+// Runs the repair binary, capturing stdout and stderr.
+test::ProgramRun RunRepair(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{KV_BINARY_DIR "/repair/repair"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return test::RunProgram(argv);
 }
 
 }  // namespace

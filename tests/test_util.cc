@@ -1,7 +1,15 @@
 #include "tests/test_util.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include <cstdlib>
 #include <fstream>
@@ -60,6 +68,71 @@ void TruncateFile(const std::string& path, uint64_t size) {
 void AppendBytes(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary | std::ios::app);
   out << data;
+}
+
+std::vector<std::string> ProgramRun::OutLines() const {
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+namespace {
+// Kills and reaps the child by PID unless it was already reaped.
+struct ChildGuard {
+  pid_t pid;
+  ~ChildGuard() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+};
+}  // namespace
+
+ProgramRun RunProgram(const std::vector<std::string>& argv, int timeout_seconds) {
+  TempDir io;
+  const std::string out_path = io / "stdout", err_path = io / "stderr";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  INFO("spawning " << argv.at(0));
+  REQUIRE(rc == 0);
+  ChildGuard child{pid};
+  ProgramRun run;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  int status = 0;
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      child.pid = -1;
+      if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+      break;
+    }
+    if ((r < 0 && errno != EINTR) || std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // polling the exit, bounded by the deadline
+  }
+  run.out = ReadFile(out_path);
+  run.err = ReadFile(err_path);
+  return run;
+}
+
+std::vector<nlohmann::json> JsonLines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    INFO("JSON line: " << line);
+    REQUIRE(nlohmann::json::accept(line));
+    lines.push_back(nlohmann::json::parse(line));
+  }
+  return lines;
 }
 
 std::string FingerprintTree(const std::string& dir) {
