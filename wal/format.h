@@ -22,6 +22,9 @@ constexpr size_t kRecordTrailerSize = 4;
 constexpr size_t kRecordOverhead = kRecordHeaderSize + kRecordTrailerSize;
 // A larger payload_len is damage, not a record: it bounds what one bad length can make us read.
 constexpr uint32_t kMaxPayloadSize = 64u << 20;
+// Offsets run from 1 to kMaxOffset, so that "offset + 1" never wraps; a header
+// holding another offset is damage.
+constexpr uint64_t kMaxOffset = UINT64_MAX - 1;
 
 enum class RecordType : uint8_t {
   kNoop = 0,    // term-start marker written by a new leader; payload is free text

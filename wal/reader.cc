@@ -95,10 +95,6 @@ struct SegmentFile {
   uint64_t sort_offset = 0;  // header's first offset, else the name's, else 0
 };
 
-bool AllZero(std::string_view d) {
-  return std::all_of(d.begin(), d.end(), [](char c) { return c == 0; });
-}
-
 // One pass over the ordered segments; keeps the continuity state between them.
 class LogScan {
  public:
@@ -236,8 +232,10 @@ bool LogScan::DamageAt(const SegmentFile& seg, size_t pos, const ParsedRecord& p
   d.length = q - pos;
   d.reason = ParseOutcomeReason(p.outcome);
   d.has_crc = p.outcome == ParseOutcome::kBadHeaderCrc || p.outcome == ParseOutcome::kBadPayloadCrc;
-  d.expected_crc = p.expected_crc;
-  d.computed_crc = p.computed_crc;
+  if (d.has_crc) {
+    d.expected_crc = p.expected_crc;
+    d.computed_crc = p.computed_crc;
+  }
   d.last_good_offset = expected_.value_or(seg.header->first_offset) - 1;
   const uint64_t first_unknown = d.last_good_offset + 1;
   if (next_offset) {
@@ -254,12 +252,15 @@ bool LogScan::DamageAt(const SegmentFile& seg, size_t pos, const ParsedRecord& p
   } else {
     d.kind = DamageKind::kCorruptRecords;
     d.reason += "; nothing valid follows in this segment";
+    d.next_good_offset = next_segment_first;
     if (next_segment_first > first_unknown) {
       d.lost_from = first_unknown;
       d.lost_to = next_segment_first - 1;
-      d.next_good_offset = next_segment_first;
     }
   }
+  // This report owns its lost range: the record or segment after it is no second
+  // hole (no offset jump, no missing segment) for the same offsets.
+  if (d.lost_to != 0) expected_ = d.lost_to + 1;
   *resume = q;
   return Report(d);
 }
@@ -278,6 +279,22 @@ bool LogScan::Segment(const SegmentFile& seg, bool is_last, uint64_t next_segmen
     d.lost_to = hdr.first_offset - 1;
     if (!Report(d)) return false;
     expected_ = hdr.first_offset;
+  }
+  if (expected_ && hdr.first_offset < *expected_) {
+    // The header claims offsets already read. When its records repeat them, the
+    // overlap of those records says so; otherwise the header alone is wrong, and a
+    // seek by segment name would start here and miss those offsets.
+    const ParsedRecord first = ParseRecordAt(data, kSegmentHeaderSize);
+    if (first.outcome != ParseOutcome::kRecord || first.view.offset >= *expected_) {
+      Damage d;
+      d.kind = DamageKind::kOverlap;
+      d.file = seg.path;
+      d.file_pos = kSegmentHeaderSize;
+      d.reason = "segment header says it starts at offset " + std::to_string(hdr.first_offset) +
+                 ", but offsets up to " + std::to_string(*expected_ - 1) + " were already read";
+      d.last_good_offset = *expected_ - 1;
+      if (!Report(d)) return false;
+    }
   }
   if (!expected_) expected_ = hdr.first_offset;
   size_t pos = kSegmentHeaderSize;
@@ -378,10 +395,9 @@ Result<ReadSummary> ReadSegments(const std::vector<std::string>& files, const Re
       d.reason = s.header_status.message();
       d.last_good_offset = scan.expected().value_or(1) - 1;
       const bool after_our_last = !last || i > *last;
-      const bool looks_unfinished = s.map.data().size() < kSegmentHeaderSize ||
-                                    AllZero(s.map.data());
-      d.kind = after_our_last && looks_unfinished && i + 1 == segs.size() ? DamageKind::kTornTail
-                                                                          : DamageKind::kBadSegmentHeader;
+      d.kind = after_our_last && LooksLikeUnfinishedSegment(s.map.data()) && i + 1 == segs.size()
+                   ? DamageKind::kTornTail
+                   : DamageKind::kBadSegmentHeader;
       if (s.map.data().empty()) d.reason = "empty file (a segment the writer never finished creating?)";
       if (!scan.Report(d)) return sum;
       continue;

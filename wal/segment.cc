@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -74,7 +75,19 @@ Result<SegmentHeader> DecodeSegmentHeader(std::string_view b) {
   h.tid = DecodeFixed32(b.data() + 16);
   h.pid = DecodeFixed32(b.data() + 20);
   h.first_offset = DecodeFixed64(b.data() + 24);
+  if (h.first_offset == 0 || h.first_offset > kMaxOffset) {
+    return Status::Corruption("segment header names first offset " + std::to_string(h.first_offset) +
+                              ", outside 1.." + std::to_string(kMaxOffset));
+  }
   return h;
+}
+
+bool AllZero(std::string_view bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; });
+}
+
+bool LooksLikeUnfinishedSegment(std::string_view bytes) {
+  return bytes.size() < kSegmentHeaderSize || AllZero(bytes);
 }
 
 void EncodeRecord(const Record& r, std::string* dst) {
@@ -107,8 +120,9 @@ const char* ParseOutcomeReason(ParseOutcome o) {
 
 static bool HeaderFieldsPossible(const char* h) {
   const auto type = static_cast<uint8_t>(h[24]);
+  const uint64_t offset = DecodeFixed64(h + 8);
   return type <= kMaxRecordType && h[25] == 0 && h[26] == 0 && h[27] == 0 &&
-         DecodeFixed32(h + 4) <= kMaxPayloadSize;
+         DecodeFixed32(h + 4) <= kMaxPayloadSize && offset >= 1 && offset <= kMaxOffset;
 }
 
 bool HeaderLooksValid(std::string_view data, size_t pos) {
@@ -131,8 +145,6 @@ ParsedRecord ParseRecordAt(std::string_view data, size_t pos) {
   p.expected_crc = crc32c::Unmask(DecodeFixed32(h));
   p.computed_crc = crc32c::Value(h + 4, kRecordHeaderSize - 4);
   if (p.expected_crc != p.computed_crc) {
-    // A header cut short by the end of the file also fails its checksum; call it truncated
-    // only when the claimed record really runs past the end.
     p.outcome = ParseOutcome::kBadHeaderCrc;
     return p;
   }

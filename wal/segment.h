@@ -30,6 +30,11 @@ std::optional<uint64_t> ParseSegmentFileName(std::string_view name);
 std::string EncodeSegmentHeader(const SegmentHeader& h);
 // Corruption (with the reason) when the bytes are not a valid header.
 Result<SegmentHeader> DecodeSegmentHeader(std::string_view bytes);
+// True for the bytes of a segment file whose header was never completely written
+// (shorter than a header, or all zeros): at the end of a log that is a torn tail,
+// anywhere else a bad segment. The reader and FindTail both decide by this.
+bool LooksLikeUnfinishedSegment(std::string_view bytes);
+bool AllZero(std::string_view bytes);
 
 // Appends the encoded record (header, payload, trailer) to dst.
 void EncodeRecord(const Record& r, std::string* dst);

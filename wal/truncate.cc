@@ -82,6 +82,13 @@ Result<TruncateResult> TruncateAfter(const std::string& dir, uint64_t keep_throu
   result.changed = true;
   result.quarantine_dir = q.dir();
   const std::string why = "records after offset " + std::to_string(keep_through) + " cut from the log";
+  // Newest first, and the cut segment last: a crash part-way leaves a shorter log
+  // that is still whole, never one with a hole in it.
+  for (auto f = later.rbegin(); f != later.rend(); ++f) {
+    KV_ASSIGN_OR_RETURN(uint64_t size, FileSize(*f));
+    KV_RETURN_IF_ERROR(q.MoveIn(*f, why));
+    result.bytes_cut += size;
+  }
   if (cut_pos <= kSegmentHeaderSize) {
     KV_RETURN_IF_ERROR(q.MoveIn(cut_file, why));
     result.bytes_cut += cut_file_size;
@@ -99,11 +106,6 @@ Result<TruncateResult> TruncateAfter(const std::string& dir, uint64_t keep_throu
     KV_ASSIGN_OR_RETURN(UniqueFd fd, OpenReadOnly(cut_file));
     if (::fsync(fd.get()) != 0) return Status::FromErrno("fsync " + cut_file, errno);
     result.bytes_cut += cut_file_size - cut_pos;
-  }
-  for (const std::string& f : later) {
-    KV_ASSIGN_OR_RETURN(uint64_t size, FileSize(f));
-    KV_RETURN_IF_ERROR(q.MoveIn(f, why));
-    result.bytes_cut += size;
   }
   KV_RETURN_IF_ERROR(FsyncDir(dir));
   return result;

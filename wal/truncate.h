@@ -22,8 +22,10 @@ struct TruncateResult {
 };
 
 // Keeps records with offset <= keep_through (0 keeps nothing). Takes <dir>/LOCK,
-// so it fails with Busy while a writer has the log open. Refuses (Corruption)
-// when the log is damaged before the cut point.
+// so it fails with Busy while a writer has the log open. Reads from the segment
+// holding keep_through on: refuses (Corruption) when that segment is damaged
+// before the cut point, and (InvalidArgument) when the record keep_through is not
+// there intact. Damage after the cut point is cut and kept with the rest.
 Result<TruncateResult> TruncateAfter(const std::string& dir, uint64_t keep_through,
                                      const std::string& quarantine_root, const std::string& command);
 

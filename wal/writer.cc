@@ -78,42 +78,58 @@ Status Writer::Recover() {
         "cannot append to " + dir_ + " (inspect it with `inspect wal --verify`, repair it with `repair wal`)");
   }
   if (tail->segments == 0) return Status::OK();  // the first Append creates the first segment
-
-  const std::vector<std::string> files = ListSegmentFiles(dir_).value();
-  const std::string last_path = files.back();
-  if (tail->torn_bytes > 0) {
-    if (opt_.torn_tail_quarantine_root.empty()) {
-      return Status::FailedPrecondition(last_path + " ends in a torn tail of " +
-                                        std::to_string(tail->torn_bytes) +
-                                        " bytes; run `repair wal truncate-tail " + dir_ + "`");
-    }
-    const uint64_t keep = tail->last_file == last_path ? tail->end_pos : kSegmentHeaderSize;
-    KV_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(last_path));
-    KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(opt_.torn_tail_quarantine_root, "torn-tail",
-                                                          "wal writer open " + dir_));
-    KV_RETURN_IF_ERROR(q.AddBytes(last_path.substr(last_path.rfind('/') + 1) + ".torn-tail",
-                                  std::string_view(bytes).substr(keep), last_path,
-                                  "torn tail after the last valid record, cut when the log was reopened"));
-    if (::truncate(last_path.c_str(), static_cast<off_t>(keep)) != 0) {
-      return Status::FromErrno("truncate " + last_path, errno);
-    }
-    torn_tail_quarantine_ = q.dir();
+  // Checked before anything is cut: a writer opened on the wrong folder changes nothing.
+  const bool has_header = tail->segments > (tail->unfinished_segment.empty() ? 0 : 1);
+  if (has_header && (tail->tid != opt_.tid || tail->pid != opt_.pid)) {
+    return Status::FailedPrecondition(dir_ + " holds the log of table " + std::to_string(tail->tid) +
+                                      " partition " + std::to_string(tail->pid) + ", not of table " +
+                                      std::to_string(opt_.tid) + " partition " + std::to_string(opt_.pid));
   }
+  if (tail->torn_bytes > 0 || !tail->unfinished_segment.empty()) KV_RETURN_IF_ERROR(CutTornTail(*tail));
+
+  KV_ASSIGN_OR_RETURN(std::vector<std::string> files, ListSegmentFiles(dir_));
+  if (files.empty()) return Status::OK();
+  const std::string& last_path = files.back();
   KV_ASSIGN_OR_RETURN(MappedFile last_map, MappedFile::Open(last_path));
   KV_ASSIGN_OR_RETURN(SegmentHeader last_header, DecodeSegmentHeader(last_map.data()));
-  if (last_header.tid != opt_.tid || last_header.pid != opt_.pid) {
-    return Status::FailedPrecondition(dir_ + " holds the log of table " + std::to_string(last_header.tid) +
-                                      " partition " + std::to_string(last_header.pid) +
-                                      ", not of table " + std::to_string(opt_.tid) + " partition " +
-                                      std::to_string(opt_.pid));
-  }
   last_offset_ = tail->empty ? last_header.first_offset - 1 : tail->last_offset;
   last_term_ = tail->last_term;
   written_offset_ = durable_offset_ = last_offset_;
   int fd = ::open(last_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno("open " + last_path, errno);
   fd_ = UniqueFd(fd);
+  segment_path_ = last_path;
   KV_ASSIGN_OR_RETURN(segment_size_, FileSize(last_path));
+  return Status::OK();
+}
+
+// Saves the torn tail into a quarantine and cuts it off the log.
+Status Writer::CutTornTail(const LogTail& tail) {
+  const std::string& unfinished = tail.unfinished_segment;
+  if (opt_.torn_tail_quarantine_root.empty()) {
+    const std::string what = unfinished.empty()
+                                 ? "ends in a torn tail of " + std::to_string(tail.torn_bytes) + " bytes"
+                                 : "ends in a segment file without a header (" + unfinished + ")";
+    return Status::FailedPrecondition(dir_ + " " + what + "; run `repair wal truncate-tail " + dir_ + "`");
+  }
+  KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(opt_.torn_tail_quarantine_root, "torn-tail",
+                                                        "wal writer open " + dir_));
+  torn_tail_quarantine_ = q.dir();
+  if (!unfinished.empty()) {
+    KV_RETURN_IF_ERROR(q.MoveIn(unfinished, "segment file whose header was never written, "
+                                            "set aside when the log was reopened"));
+  }
+  if (tail.torn_bytes == 0) return Status::OK();
+  KV_ASSIGN_OR_RETURN(std::vector<std::string> files, ListSegmentFiles(dir_));
+  const std::string& torn_path = files.back();  // the newest segment with a header
+  const uint64_t keep = tail.last_file == torn_path ? tail.end_pos : kSegmentHeaderSize;
+  KV_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(torn_path));
+  KV_RETURN_IF_ERROR(q.AddBytes(torn_path.substr(torn_path.rfind('/') + 1) + ".torn-tail",
+                                std::string_view(bytes).substr(keep), torn_path,
+                                "torn tail after the last valid record, cut when the log was reopened"));
+  if (::truncate(torn_path.c_str(), static_cast<off_t>(keep)) != 0) {
+    return Status::FromErrno("truncate " + torn_path, errno);
+  }
   return Status::OK();
 }
 
@@ -129,6 +145,7 @@ Status Writer::OpenNewSegment(uint64_t first_offset) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno("open " + path, errno);
   fd_ = UniqueFd(fd);
+  segment_path_ = path;
   segment_size_ = kSegmentHeaderSize;
   return Status::OK();
 }
@@ -154,9 +171,17 @@ Status Writer::Submit(std::vector<Record>* records, bool assign) {
   queue_.push_back(&w);
   while (!w.done && &w != queue_.front()) w.cv.wait(l);
   if (w.done) return w.status;
+  if (!poisoned_.ok()) {  // a group failed while this caller waited: write nothing after it
+    queue_.pop_front();
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    return poisoned_;
+  }
 
   // This caller leads a group: everyone queued behind it, up to a size bound.
   std::vector<Pending*> group;
+  // Refused callers are marked done only with the group: once done, a caller may
+  // leave (even on a spurious wakeup) and its Pending must then be off the queue.
+  std::vector<Pending*> refused;
   size_t bytes = 0;
   uint64_t next = last_offset_ + 1;
   uint64_t term = last_term_;
@@ -174,6 +199,11 @@ Status Writer::Submit(std::vector<Record>* records, bool assign) {
     uint64_t n = next, t = term;
     for (Record& r : rs) {
       if (p->assign) r.offset = n;
+      if (n > kMaxOffset) {
+        check = Status::InvalidArgument("record offset " + std::to_string(n) + " is past the last possible offset " +
+                                        std::to_string(kMaxOffset));
+        break;
+      }
       if (r.offset != n) {
         check = Status::InvalidArgument("record offset " + std::to_string(r.offset) +
                                         " does not follow the log's last offset " + std::to_string(n - 1));
@@ -194,7 +224,7 @@ Status Writer::Submit(std::vector<Record>* records, bool assign) {
         return check;
       }
       p->status = check;  // refused alone; the others still go in
-      p->done = true;
+      refused.push_back(p);
       continue;
     }
     next = n;
@@ -219,6 +249,7 @@ Status Writer::Submit(std::vector<Record>* records, bool assign) {
     p->status = s;
     p->done = true;
   }
+  for (Pending* p : refused) p->done = true;
   while (!queue_.empty() && queue_.front()->done) {
     Pending* p = queue_.front();
     queue_.pop_front();
@@ -236,6 +267,7 @@ Status Writer::WriteGroup(std::vector<Pending*>& group) {
     if (fd_.valid() && opt_.wal_level == 2 && ::fsync(fd_.get()) != 0) {
       return Status::FromErrno("fsync before rolling the segment", errno);
     }
+    if (fd_.valid() && opt_.wal_level == 1) unsynced_segments_.push_back(segment_path_);
     KV_RETURN_IF_ERROR(OpenNewSegment(first));
   }
   encode_buf_.clear();
@@ -262,6 +294,11 @@ Status Writer::SyncLocked() {
     std::lock_guard<std::mutex> l(mu_);
     written = written_offset_;
   }
+  for (const std::string& path : unsynced_segments_) {
+    KV_ASSIGN_OR_RETURN(UniqueFd closed, OpenReadOnly(path));
+    if (::fsync(closed.get()) != 0) return Status::FromErrno("fsync " + path, errno);
+  }
+  unsynced_segments_.clear();
   if (fd_.valid() && ::fdatasync(fd_.get()) != 0) return Status::FromErrno("fdatasync", errno);
   std::lock_guard<std::mutex> l(mu_);
   if (written > durable_offset_) durable_offset_ = written;

@@ -5,6 +5,9 @@
 //   wal_level 2: records are fsynced. fsync_period_ms = 0 fsyncs before Append
 //                returns; > 0 fsyncs in the background every period, and
 //                Append returns once the bytes are written.
+// Sync() fsyncs everything written so far at either level: at level 2 a segment
+// is fsynced before the writer moves on to the next, at level 1 Sync() also
+// fsyncs the segments closed since the last Sync().
 //
 // Any number of threads may call Append at once: the first in the queue writes
 // the whole queue in one write() and one fsync (group commit) and wakes the rest.
@@ -37,8 +40,9 @@ struct WriterOptions {
   uint32_t fsync_period_ms = 0;   // wal_level 2 only
   uint64_t segment_bytes = 64ull << 20;  // roll to a new segment past this size
   uint64_t first_offset = 1;      // offset of the first record of a new, empty log
-  // When the log ends in a torn tail, save the torn bytes into a quarantine under
-  // this folder and cut them off; empty = refuse to open such a log.
+  // When the log ends in a torn tail, save the torn bytes (and a newest segment
+  // file that never got its header) into a quarantine under this folder and cut
+  // them off; empty = refuse to open such a log.
   std::string torn_tail_quarantine_root;
 };
 
@@ -73,6 +77,7 @@ class Writer {
   struct Pending;
   Writer(std::string dir, WriterOptions options, FileLock lock);
   Status Recover();
+  Status CutTornTail(const LogTail& tail);
   Status Submit(std::vector<Record>* records, bool assign);
   Status WriteGroup(std::vector<Pending*>& group);
   Status OpenNewSegment(uint64_t first_offset);
@@ -95,6 +100,8 @@ class Writer {
   // Touched only by the group leader (one at a time) and Sync/BackgroundSync under sync_mu_.
   std::mutex sync_mu_;
   UniqueFd fd_;
+  std::string segment_path_;
+  std::vector<std::string> unsynced_segments_;  // level 1: closed since the last Sync()
   uint64_t segment_size_ = 0;
   std::string encode_buf_;
 
