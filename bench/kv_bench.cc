@@ -1,0 +1,256 @@
+// kv-bench: write then read throughput and latency of the replicated store.
+//
+//   kv-bench --ns HOST:PORT [flags]     against a running cluster
+//   kv-bench --playground 3 [flags]     on a playground of its own (started and
+//                                       stopped here, in a temporary folder)
+//
+// Creates a table (acks and WAL level as asked), runs --threads client threads
+// writing --value-size-byte values for --duration-s seconds or --count writes,
+// then reads the written keys back the same way; prints ops/s and p50/p99
+// latency per phase. Drops the table at the end unless --keep.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "cli/table.h"
+#include "cluster/client/kv_client.h"
+#include "common/file.h"
+#include "ops/endpoints.h"
+#include "ops/format.h"
+#include "ops/playground.h"
+
+namespace {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using kv::Result;
+using kv::Status;
+
+struct Flags {
+  std::string ns;
+  int playground = 0;
+  std::string bin_dir;
+  std::string table;
+  std::string acks = "majority";
+  int wal_level = 1;
+  int partitions = 8;
+  int replicas = 3;
+  int threads = 16;
+  int clients = 4;
+  int value_size = 100;
+  double duration_s = 10;
+  long long count = 0;
+  bool keep = false;
+  bool json = false;
+};
+
+struct PhaseResult {
+  std::string phase;
+  uint64_t ops = 0;
+  uint64_t errors = 0;
+  double seconds = 0;
+  std::vector<uint32_t> latencies_us;  // sorted
+  std::string first_error;
+
+  double OpsPerSecond() const { return seconds > 0 ? ops / seconds : 0; }
+  uint32_t Percentile(double p) const {
+    if (latencies_us.empty()) return 0;
+    return latencies_us[std::min(latencies_us.size() - 1, static_cast<size_t>(p * latencies_us.size()))];
+  }
+};
+
+std::string KeyOf(int thread, uint64_t seq) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "key-%02d-%010llu", thread, static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+// Runs op(thread, seq) on every thread until the duration passes or the count
+// is reached; seq counts each thread's own ops from 0.
+template <typename Op>
+PhaseResult RunPhase(const std::string& phase, const Flags& flags, Op op) {
+  struct PerThread {
+    std::vector<uint32_t> latencies;
+    uint64_t errors = 0;
+    std::string first_error;
+  };
+  std::vector<PerThread> per(flags.threads);
+  std::atomic<long long> remaining(flags.count);
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flags.duration_s));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < flags.threads; ++t) {
+    threads.emplace_back([&, t] {
+      PerThread& mine = per[t];
+      for (uint64_t seq = 0;; ++seq) {
+        if (flags.count > 0 ? remaining.fetch_sub(1) <= 0 : Clock::now() >= end) break;
+        const auto before = Clock::now();
+        const Status s = op(t, seq);
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - before).count();
+        if (s.ok()) {
+          mine.latencies.push_back(static_cast<uint32_t>(us));
+        } else if (mine.errors++ == 0) {
+          mine.first_error = s.message();
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  PhaseResult r;
+  r.phase = phase;
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (PerThread& p : per) {
+    r.latencies_us.insert(r.latencies_us.end(), p.latencies.begin(), p.latencies.end());
+    r.errors += p.errors;
+    if (r.first_error.empty()) r.first_error = p.first_error;
+  }
+  r.ops = r.latencies_us.size();
+  std::sort(r.latencies_us.begin(), r.latencies_us.end());
+  return r;
+}
+
+void Report(const std::vector<PhaseResult>& results, const Flags& flags, const std::string& table) {
+  kv::cli::Table out({"phase", "ops", "errors", "seconds", "ops/s", "p50 us", "p99 us"});
+  for (const PhaseResult& r : results) {
+    char secs[32], rate[32];
+    std::snprintf(secs, sizeof secs, "%.2f", r.seconds);
+    std::snprintf(rate, sizeof rate, "%.0f", r.OpsPerSecond());
+    if (flags.json) {
+      kv::cli::PrintJsonLine({{"phase", r.phase}, {"table", table}, {"ops", r.ops}, {"errors", r.errors},
+                              {"seconds", r.seconds}, {"ops_per_s", r.OpsPerSecond()},
+                              {"p50_us", r.Percentile(0.50)}, {"p99_us", r.Percentile(0.99)},
+                              {"threads", flags.threads}, {"value_size", flags.value_size},
+                              {"acks", flags.acks}, {"wal_level", flags.wal_level}});
+    } else {
+      out.AddRow({r.phase, std::to_string(r.ops), std::to_string(r.errors), secs, rate,
+                  std::to_string(r.Percentile(0.50)), std::to_string(r.Percentile(0.99))});
+    }
+    if (r.errors > 0) std::fprintf(stderr, "kv-bench: %s: first error: %s\n", r.phase.c_str(), r.first_error.c_str());
+  }
+  if (!flags.json) out.Print();
+}
+
+Result<std::vector<std::unique_ptr<kv::client::Client>>> Connect(const std::vector<std::string>& nameservers,
+                                                                 int count) {
+  std::vector<std::unique_ptr<kv::client::Client>> clients;
+  for (int i = 0; i < count; ++i) {
+    kv::client::ClientOptions options;
+    options.nameservers = nameservers;
+    KV_ASSIGN_OR_RETURN(auto c, kv::client::Client::Connect(std::move(options)));
+    clients.push_back(std::move(c));
+  }
+  return clients;
+}
+
+int Bench(const Flags& flags, const std::vector<std::string>& nameservers) {
+  auto clients = Connect(nameservers, flags.clients);
+  if (!clients.ok()) return std::fprintf(stderr, "kv-bench: %s\n", clients.status().message().c_str()), 1;
+  kv::client::Client& admin = *clients->front();
+  auto acks = kv::ops::ParseAcks(flags.acks);
+  if (!acks.ok()) return std::fprintf(stderr, "kv-bench: %s\n", acks.status().message().c_str()), 2;
+  const std::string table =
+      flags.table.empty() ? "bench_" + kv::UtcTimestampCompact() + "_" + std::to_string(::getpid()) : flags.table;
+  kv::v1::CreateTableRequest request;
+  request.set_name(table);
+  request.set_partitions(flags.partitions);
+  request.set_replicas(flags.replicas);
+  request.set_acks(*acks);
+  request.set_wal_level(flags.wal_level);
+  auto created = admin.CreateTable(request);
+  if (!created.ok()) return std::fprintf(stderr, "kv-bench: %s\n", created.status().message().c_str()), 1;
+  std::fprintf(stderr, "kv-bench: table %s: %u partitions x %u replicas, acks %s, wal_level %u; %d threads, %d clients\n",
+               table.c_str(), created->partition_count(), created->replica_count(), flags.acks.c_str(),
+               created->wal_level(), flags.threads, flags.clients);
+
+  const std::string value(flags.value_size, 'v');
+  auto client_of = [&](int thread) -> kv::client::Client& { return *(*clients)[thread % clients->size()]; };
+  std::vector<uint64_t> written(flags.threads, 0);
+  PhaseResult writes = RunPhase("write", flags, [&](int t, uint64_t seq) {
+    Status s = client_of(t).Put(table, KeyOf(t, seq), value).status();
+    if (s.ok()) written[t] = seq + 1;
+    return s;
+  });
+  std::vector<std::mt19937_64> rng;
+  for (int t = 0; t < flags.threads; ++t) rng.emplace_back(t + 1);
+  PhaseResult reads = RunPhase("read", flags, [&](int t, uint64_t) {
+    const int owner = static_cast<int>(rng[t]() % flags.threads);
+    if (written[owner] == 0) return Status::NotFound("thread " + std::to_string(owner) + " wrote nothing");
+    auto got = client_of(t).Get(table, KeyOf(owner, rng[t]() % written[owner]));
+    if (!got.ok()) return got.status();
+    return got->has_value() ? Status::OK() : Status::NotFound("an acknowledged key is missing");
+  });
+  Report({writes, reads}, flags, table);
+  if (!flags.keep) (void)admin.DropTable(table);
+  return writes.errors + reads.errors == 0 ? 0 : 1;
+}
+
+// A playground in a fresh temporary folder, removed after it goes down.
+int BenchOnPlayground(const Flags& flags) {
+  std::string dir = (fs::temp_directory_path() / "kv-bench-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr) return std::fprintf(stderr, "kv-bench: mkdtemp failed\n"), 1;
+  int rc;
+  {
+    kv::ops::PlaygroundOptions options;
+    options.dir = dir + "/playground";
+    options.tablets = flags.playground;
+    options.bin_dir = flags.bin_dir;
+    std::fprintf(stderr, "kv-bench: starting a %d-tablet playground in %s\n", flags.playground, dir.c_str());
+    auto playground = kv::ops::ScopedPlayground::Start(options);
+    if (!playground.ok()) {
+      std::fprintf(stderr, "kv-bench: %s\n", playground.status().message().c_str());
+      rc = 1;
+    } else {
+      rc = Bench(flags, (**playground)->state().EndpointsOf(kv::ops::kRoleNameserver));
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  CLI::App app("Write/read benchmark of the replicated store", "kv-bench");
+  auto* ns = app.add_option("--ns", flags.ns, "nameserver endpoints of a running cluster");
+  auto* pg = app.add_option("--playground", flags.playground, "start a playground with this many tablets instead");
+  ns->excludes(pg);
+  app.add_option("--bin-dir", flags.bin_dir, "with --playground: where the server binaries are");
+  app.add_option("--table", flags.table, "table to create (default: bench_<time>_<pid>)");
+  app.add_option("--acks", flags.acks, "leader or majority")->capture_default_str();
+  app.add_option("--wal-level", flags.wal_level, "1 or 2")->capture_default_str();
+  app.add_option("--partitions", flags.partitions, "partitions of the table")->capture_default_str();
+  app.add_option("--replicas", flags.replicas, "replicas per partition")->capture_default_str();
+  app.add_option("--threads", flags.threads, "client threads")->capture_default_str();
+  app.add_option("--clients", flags.clients, "client objects (each with its own connections), shared by the threads")
+      ->capture_default_str();
+  app.add_option("--value-size", flags.value_size, "bytes per value")->capture_default_str();
+  auto* duration = app.add_option("--duration-s", flags.duration_s, "seconds per phase")->capture_default_str();
+  app.add_option("--count", flags.count, "ops per phase instead of a duration")->excludes(duration);
+  app.add_flag("--keep", flags.keep, "keep the table afterwards");
+  app.add_flag("--json", flags.json, "one JSON object per phase on stdout");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "kv-bench: %s (see `kv-bench --help`)\n", e.what());
+    return 2;
+  }
+  auto usage = [](const std::string& m) { return std::fprintf(stderr, "kv-bench: %s\n", m.c_str()), 2; };
+  if (flags.threads < 1 || flags.clients < 1 || flags.value_size < 0 || flags.partitions < 1 || flags.replicas < 1) {
+    return usage("--threads, --clients, --partitions and --replicas must be positive, --value-size not negative");
+  }
+  if (flags.count < 0 || flags.duration_s <= 0) return usage("--count and --duration-s must be positive");
+  if (flags.playground > 0) return BenchOnPlayground(flags);
+  auto nameservers = kv::ops::ResolveNameservers(flags.ns, std::getenv(kv::ops::kNsEnv));
+  if (!nameservers.ok()) return usage(nameservers.status().message() + " (or use --playground N)");
+  return Bench(flags, *nameservers);
+}

@@ -1,0 +1,120 @@
+// The C++ client of the store.
+//
+// Data calls are routed to the leader of the key's partition, found in the
+// nameserver's routing table (cached per table). When a tablet answers that
+// the route is out of date (NOT_LEADER, STALE_TERM, LEASE_EXPIRED,
+// UNAVAILABLE, ...) or does not answer, the client fetches the route again
+// and retries with backoff until the call's overall deadline
+// (RetryPolicy::overall, 5 s by default); every RPC has its own deadline
+// inside it. Admin calls go to the active nameserver, found by following
+// standbys' NOT_LEADER hints. See cluster/client/errors.h for what is retried.
+//
+// Thread-safe: one Client serves any number of threads over shared channels.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/client/channels.h"
+#include "cluster/client/errors.h"
+#include "cluster/client/nameserver_caller.h"
+#include "cluster/client/retry.h"
+#include "cluster/client/routing.h"
+#include "cluster/client/scan_merge.h"
+#include "cluster/proto/kv.pb.h"
+#include "common/status.h"
+
+namespace kv::client {
+
+struct ClientOptions {
+  std::vector<std::string> nameservers;  // "host:port", at least one
+  RetryPolicy retry;
+};
+
+struct WriteOp {
+  enum class Type { kPut, kDelete };
+  Type type = Type::kPut;
+  std::string key;
+  std::string value;
+
+  static WriteOp Put(std::string key, std::string value) { return {Type::kPut, std::move(key), std::move(value)}; }
+  static WriteOp Delete(std::string key) { return {Type::kDelete, std::move(key), {}}; }
+};
+
+// Where an acknowledged write landed.
+struct WriteAck {
+  uint32_t pid = 0;
+  uint64_t offset = 0;
+  uint64_t term = 0;
+};
+
+class Client {
+ public:
+  // InvalidArgument without a nameserver. Connects lazily, on the first call.
+  static Result<std::unique_ptr<Client>> Connect(ClientOptions options);
+
+  // --- Data. A table that does not exist is NotFound.
+  Result<WriteAck> Put(const std::string& table, const std::string& key, const std::string& value);
+  // The value, or nullopt when the table does not hold the key.
+  Result<std::optional<std::string>> Get(const std::string& table, const std::string& key);
+  Result<WriteAck> Delete(const std::string& table, const std::string& key);
+  // Several ops as one atomic record. Atomicity ends at a partition: every key
+  // must map to the same one (InvalidArgument otherwise).
+  Result<WriteAck> Batch(const std::string& table, const std::vector<WriteOp>& ops);
+  // Keys in [from, to) of every partition, in key order; empty `to` = to the
+  // end; limit 0 = no limit. Each page has its own deadline.
+  Result<std::vector<KeyValue>> Scan(const std::string& table, const std::string& from, const std::string& to,
+                                     uint64_t limit);
+  // The same, handing entries to visit one at a time (memory stays bounded).
+  Status ScanEach(const std::string& table, const std::string& from, const std::string& to, uint64_t limit,
+                  const std::function<void(const KeyValue&)>& visit);
+  Result<uint64_t> Count(const std::string& table);
+
+  // --- Administration (the nameserver).
+  Result<v1::TableInfo> CreateTable(const v1::CreateTableRequest& request);
+  Status DropTable(const std::string& name);
+  // Every table when name is empty.
+  Result<std::vector<v1::TableInfo>> ShowTable(const std::string& name = "");
+  Result<std::vector<v1::TabletInfo>> ShowTablet();
+  // Every key when key is empty.
+  Result<std::map<std::string, std::string>> ConfGet(const std::string& key = "");
+  Status ConfSet(const std::string& key, const std::string& value);
+
+  // --- One tablet's own view of its replicas, asked directly (no routing).
+  Result<std::vector<v1::ReplicaStatus>> TabletStatus(const std::string& endpoint, bool with_checksum);
+
+  const ClientOptions& options() const { return options_; }
+
+ private:
+  template <typename Request, typename Response>
+  using TabletMethod = grpc::Status (v1::Tablet::Stub::*)(grpc::ClientContext*, const Request&, Response*);
+
+  explicit Client(ClientOptions options);
+
+  // Runs attempt(route) until it is done, refreshing the route between tries.
+  template <typename T, typename Attempt>
+  Result<T> OnRoute(const std::string& table, const std::string& what, RetryBudget& budget, Attempt attempt);
+  // One call to the leader of partition pid; convert turns the answer into T.
+  template <typename T, typename Request, typename Response, typename Convert>
+  Outcome<T> CallLeader(const TableRoute& route, uint32_t pid, TabletMethod<Request, Response> method,
+                        Request request, RetryBudget& budget, Convert convert);
+  Result<WriteAck> Write(const std::string& table, const std::vector<WriteOp>& ops, const std::string& what);
+  Result<ScanPage> ScanPartition(const std::string& table, uint32_t pid, const std::string& from,
+                                 const std::string& to, uint32_t limit);
+  Result<v1::TableInfo> FetchRoute(const std::string& table);
+
+  const ClientOptions options_;
+  Channels channels_;
+  NameServerCaller nameservers_;
+  RouteCache routes_;
+};
+
+// "table 't1' does not exist": the one wording for a missing table.
+Status TableNotFound(const std::string& table);
+
+}  // namespace kv::client

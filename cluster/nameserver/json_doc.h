@@ -1,0 +1,34 @@
+// Reading the nameserver's metadata documents (JSON values in the MetaStore)
+// without exceptions: every field is type-checked, and a bad document gives one
+// line naming the key and the field, so an operator knows which znode or
+// record to look at.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace kv::ns {
+
+// Every document the nameserver writes carries this format_version.
+inline constexpr uint64_t kMetaFormatVersion = 1;
+
+// Parses a document stored under key: a JSON object whose format_version is
+// kMetaFormatVersion (another version is refused, never misread).
+Result<nlohmann::json> ParseDocument(std::string_view text, const std::string& key);
+// A new document: {"format_version": kMetaFormatVersion}.
+nlohmann::json NewDocument();
+
+// Field readers for obj (the document or an object inside it); where names it
+// in errors, e.g. "/tables/t1 partitions[3]".
+Result<uint64_t> ReadUint(const nlohmann::json& obj, const char* field, const std::string& where);
+Result<uint32_t> ReadUint32(const nlohmann::json& obj, const char* field, const std::string& where);
+Result<std::string> ReadString(const nlohmann::json& obj, const char* field, const std::string& where);
+Result<bool> ReadBool(const nlohmann::json& obj, const char* field, const std::string& where);
+// The array itself (possibly empty); anything else is Corruption.
+Result<nlohmann::json> ReadArray(const nlohmann::json& obj, const char* field, const std::string& where);
+
+}  // namespace kv::ns

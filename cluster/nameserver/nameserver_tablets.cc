@@ -1,0 +1,146 @@
+// Tablets: registration, heartbeats and leases, and the failure detector.
+#include <spdlog/spdlog.h>
+
+#include "cluster/nameserver/nameserver.h"
+
+namespace kv::ns {
+
+namespace {
+
+Status ValidateEndpoint(const std::string& endpoint) {
+  if (endpoint.empty() || endpoint.find('/') != std::string::npos) {
+    return Status::InvalidArgument("tablet endpoint '" + endpoint + "' is not host:port");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<v1::RegisterTabletResponse> NameServer::RegisterTablet(const v1::RegisterTabletRequest& request) {
+  const std::string& endpoint = request.endpoint();
+  KV_RETURN_IF_ERROR(ValidateEndpoint(endpoint));
+  std::lock_guard lock(mu_);
+  KV_RETURN_IF_ERROR(CheckActiveLocked());
+  const uint64_t now_ms = WallClockMs();
+  auto it = tablets_.find(endpoint);
+  TabletMeta meta = it == tablets_.end()
+                        ? TabletMeta{.endpoint = endpoint, .state_changed_at_ms = now_ms}
+                        : it->second.meta;
+  if (!meta.tablet_id.empty() && meta.tablet_id != request.tablet_id()) {
+    spdlog::warn("tablet {} registers with id {} (was {}): another data dir now answers there", endpoint,
+                 request.tablet_id(), meta.tablet_id);
+  }
+  meta.tablet_id = request.tablet_id();
+  meta.data_dir = request.data_dir();
+  meta.registered_at_ms = now_ms;
+  KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveTablet(meta)));
+  if (it == tablets_.end()) {
+    it = tablets_.emplace(endpoint, TabletEntry{.meta = meta}).first;
+    spdlog::info("tablet {} registered (id {}, data dir {})", endpoint, meta.tablet_id, meta.data_dir);
+  }
+  it->second.meta = std::move(meta);
+  it->second.last_heartbeat = Clock::now();
+
+  v1::RegisterTabletResponse response;
+  response.set_heartbeat_interval_ms(static_cast<uint32_t>(timing_.heartbeat_interval.count()));
+  return response;
+}
+
+Result<v1::HeartbeatResponse> NameServer::Heartbeat(const v1::HeartbeatRequest& request) {
+  std::lock_guard lock(mu_);
+  KV_RETURN_IF_ERROR(CheckActiveLocked());
+  v1::HeartbeatResponse response;
+  auto it = tablets_.find(request.endpoint());
+  if (it == tablets_.end()) {
+    response.set_reregister(true);
+    return response;
+  }
+  RecordHeartbeatLocked(it->second, request);
+  response.set_lease_ms(static_cast<uint32_t>(timing_.lease.count()));
+  for (v1::LeaseGrant& grant : LeasesLocked(request.endpoint())) *response.add_leases() = std::move(grant);
+  return response;
+}
+
+void NameServer::RecordHeartbeatLocked(TabletEntry& tablet, const v1::HeartbeatRequest& request) {
+  tablet.last_heartbeat = Clock::now();
+  tablet.reported.clear();
+  for (const v1::ReplicaStatus& replica : request.replicas()) {
+    tablet.reported[{replica.partition().tid(), replica.partition().pid()}] = replica;
+  }
+}
+
+std::vector<v1::LeaseGrant> NameServer::LeasesLocked(const std::string& endpoint) const {
+  std::vector<v1::LeaseGrant> grants;
+  if (tablets_.at(endpoint).meta.state != TabletState::kHealthy) return grants;
+  for (const auto& [name, table] : tables_) {
+    if (table.state != TableState::kNormal) continue;
+    for (const PartitionMeta& partition : table.partitions) {
+      if (partition.leader != endpoint) continue;
+      const ReplicaMeta* leader = partition.FindReplica(endpoint);
+      if (leader == nullptr || !leader->is_alive) continue;
+      v1::LeaseGrant& grant = grants.emplace_back();
+      grant.mutable_partition()->set_tid(table.tid);
+      grant.mutable_partition()->set_pid(partition.pid);
+      grant.set_term(partition.term);
+    }
+  }
+  return grants;
+}
+
+void NameServer::CheckTablets() {
+  std::lock_guard lock(mu_);
+  if (!active_) return;
+  const Clock::time_point now = Clock::now();
+  for (auto& [endpoint, tablet] : tablets_) {
+    const auto silent = now - tablet.last_heartbeat.value_or(tablet.watched_since);
+    const bool timed_out = silent > timing_.tablet_offline_timeout;
+    Status changed;
+    if (tablet.meta.state == TabletState::kHealthy && timed_out) {
+      changed = OnTabletOfflineLocked(tablet);
+    } else if (tablet.meta.state == TabletState::kOffline && tablet.last_heartbeat && !timed_out) {
+      changed = OnTabletBackLocked(tablet);
+    }
+    // Not recorded, so the next check tries again.
+    if (!changed.ok()) spdlog::error("tablet {}: {}", endpoint, changed.message());
+    if (!active_) return;
+  }
+}
+
+Status NameServer::SetTabletStateLocked(TabletEntry& tablet, TabletState state) {
+  TabletMeta meta = tablet.meta;
+  meta.state = state;
+  meta.state_changed_at_ms = WallClockMs();
+  KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveTablet(meta)));
+  tablet.meta = std::move(meta);
+  return Status::OK();
+}
+
+Status NameServer::OnTabletOfflineLocked(TabletEntry& tablet) {
+  const std::string& endpoint = tablet.meta.endpoint;
+  spdlog::warn("tablet {}: no heartbeat for {} ms: marking it {}", endpoint, timing_.tablet_offline_timeout.count(),
+               TabletStateName(TabletState::kOffline));
+  for (auto& [name, table] : tables_) {
+    TableMeta updated = table;
+    bool touched = false;
+    for (PartitionMeta& partition : updated.partitions) {
+      for (ReplicaMeta& replica : partition.replicas) {
+        if (replica.endpoint != endpoint || !replica.is_alive) continue;
+        replica.is_alive = false;
+        touched = true;
+      }
+    }
+    if (!touched) continue;
+    KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveTable(updated)));
+    table = std::move(updated);
+  }
+  return SetTabletStateLocked(tablet, TabletState::kOffline);
+}
+
+Status NameServer::OnTabletBackLocked(TabletEntry& tablet) {
+  KV_RETURN_IF_ERROR(SetTabletStateLocked(tablet, TabletState::kHealthy));
+  spdlog::info("tablet {} is heartbeating again: {}; its replicas stay is_alive=no until they are recovered",
+               tablet.meta.endpoint, TabletStateName(TabletState::kHealthy));
+  return Status::OK();
+}
+
+}  // namespace kv::ns

@@ -1,0 +1,55 @@
+#include "cluster/nameserver/tablet_meta.h"
+
+#include "cluster/nameserver/json_doc.h"
+
+namespace kv::ns {
+
+namespace {
+
+constexpr std::string_view kHealthyName = "kTabletHealthy";
+constexpr std::string_view kOfflineName = "kTabletOffline";
+
+Result<TabletState> ParseTabletState(const std::string& name, const std::string& where) {
+  if (name == kHealthyName) return TabletState::kHealthy;
+  if (name == kOfflineName) return TabletState::kOffline;
+  return Status::Corruption(where + ": unknown tablet state '" + name + "'");
+}
+
+}  // namespace
+
+std::string_view TabletStateName(TabletState state) {
+  return state == TabletState::kHealthy ? kHealthyName : kOfflineName;
+}
+
+std::string TabletKey(std::string_view endpoint) {
+  return std::string(kTabletsFolder) + "/" + std::string(endpoint);
+}
+
+std::string EncodeTablet(const TabletMeta& tablet) {
+  nlohmann::json doc = NewDocument();
+  doc["endpoint"] = tablet.endpoint;
+  doc["tablet_id"] = tablet.tablet_id;
+  doc["data_dir"] = tablet.data_dir;
+  doc["state"] = TabletStateName(tablet.state);
+  doc["registered_at_ms"] = tablet.registered_at_ms;
+  doc["state_changed_at_ms"] = tablet.state_changed_at_ms;
+  return doc.dump();
+}
+
+Result<TabletMeta> DecodeTablet(std::string_view text, const std::string& key) {
+  KV_ASSIGN_OR_RETURN(nlohmann::json doc, ParseDocument(text, key));
+  TabletMeta tablet;
+  KV_ASSIGN_OR_RETURN(tablet.endpoint, ReadString(doc, "endpoint", key));
+  KV_ASSIGN_OR_RETURN(tablet.tablet_id, ReadString(doc, "tablet_id", key));
+  KV_ASSIGN_OR_RETURN(tablet.data_dir, ReadString(doc, "data_dir", key));
+  KV_ASSIGN_OR_RETURN(std::string state, ReadString(doc, "state", key));
+  KV_ASSIGN_OR_RETURN(tablet.state, ParseTabletState(state, key));
+  KV_ASSIGN_OR_RETURN(tablet.registered_at_ms, ReadUint(doc, "registered_at_ms", key));
+  KV_ASSIGN_OR_RETURN(tablet.state_changed_at_ms, ReadUint(doc, "state_changed_at_ms", key));
+  if (key != TabletKey(tablet.endpoint)) {
+    return Status::Corruption(key + ": holds the tablet at '" + tablet.endpoint + "'");
+  }
+  return tablet;
+}
+
+}  // namespace kv::ns

@@ -1,0 +1,34 @@
+// A tablet as the nameserver persists it under /tablets/<endpoint> (README.md
+// beside this file documents the JSON). Heartbeat times are not persisted:
+// they change ten times a second and mean nothing to another process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace kv::ns {
+
+enum class TabletState { kHealthy, kOffline };
+// "kTabletHealthy" / "kTabletOffline", OpenMLDB's names.
+std::string_view TabletStateName(TabletState state);
+
+struct TabletMeta {
+  std::string endpoint;
+  std::string tablet_id;  // from the tablet's tablet.json: tells a new data dir at an old endpoint
+  std::string data_dir;
+  TabletState state = TabletState::kHealthy;
+  uint64_t registered_at_ms = 0;     // wall clock of the last RegisterTablet
+  uint64_t state_changed_at_ms = 0;  // wall clock of the last change of state
+};
+
+// "/tablets/<endpoint>".
+std::string TabletKey(std::string_view endpoint);
+inline constexpr std::string_view kTabletsFolder = "/tablets";
+
+std::string EncodeTablet(const TabletMeta& tablet);
+Result<TabletMeta> DecodeTablet(std::string_view json, const std::string& key);
+
+}  // namespace kv::ns

@@ -1,0 +1,27 @@
+// The `tablet` binary's flags (the shared conventions of the store):
+//   tablet --endpoint 127.0.0.1:PORT --data-dir DIR --ns H:P[,H:P...]
+//          [--log-level info] [--block-cache-mb 64]
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kv::tablet {
+
+struct TabletFlags {
+  std::string endpoint = "127.0.0.1:9921";
+  std::string data_dir;
+  std::vector<std::string> nameservers{"127.0.0.1:6527"};
+  std::string log_level = "info";
+  uint32_t block_cache_mb = 64;
+};
+
+// Parses and checks argv. Returns -1 to go on, or the exit code to end with:
+// 0 after --help, 2 after one line on stderr naming the bad flag.
+int ParseTabletFlags(int argc, char** argv, TabletFlags* flags);
+
+// "host:port", the port a number in [min_port, 65535].
+bool IsEndpoint(const std::string& text, int min_port);
+
+}  // namespace kv::tablet

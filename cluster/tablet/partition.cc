@@ -1,0 +1,259 @@
+// A partition's roles: taking one, standing down, status, and what its
+// replicators see of it.
+#include "cluster/tablet/partition.h"
+
+#include <algorithm>
+
+#include "cluster/tablet/log.h"
+
+namespace kv::tablet {
+Partition::Partition(PartitionKey key, std::unique_ptr<storage::Replica> replica, ReplicaSettings settings,
+                     PartitionShared shared)
+    : key_(key),
+      shared_(shared),
+      tail_(shared.options.tail_records, shared.options.tail_bytes),
+      replica_(std::move(replica)),
+      settings_(std::move(settings)) {
+  if (replica_->descriptor().role == storage::Role::kFollower) acting_ = Acting::kFollower;
+}
+
+Partition::~Partition() { Close(); }
+
+ReplicaSettings Partition::settings() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return settings_;
+}
+
+void Partition::Close() {
+  StandDown();  // wakes the writes waiting for acks, which hold open_mu_
+  std::unique_lock<std::shared_mutex> open(open_mu_);
+  if (closed_) return;
+  closed_ = true;
+  StandDown();  // a role taken meanwhile
+  replica_.reset();
+}
+
+void Partition::StandDown() {
+  std::vector<std::unique_ptr<Replicator>> stopping;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    acting_ = Acting::kNothing;
+    EndGenerationLocked();
+    stopping = TakeReplicatorsLocked();
+  }
+  stopping.clear();  // each stops and joins its thread
+}
+
+void Partition::EndGenerationLocked() {
+  ++generation_;
+  log_cv_.notify_all();
+  progress_cv_.notify_all();
+}
+
+std::vector<std::unique_ptr<Replicator>> Partition::TakeReplicatorsLocked() {
+  std::vector<std::unique_ptr<Replicator>> taken;
+  taken.swap(replicators_);
+  return taken;
+}
+
+Error Partition::TakeRole(const v1::ReplicaSpec& spec, storage::LogPosition* last) {
+  auto wanted = SettingsFromSpec(spec);
+  if (!wanted.ok()) return FromStatus(wanted.status());
+  std::shared_lock<std::shared_mutex> open(open_mu_);
+  if (closed_) return NotHosted(key_.ToString());
+  const ReplicaSettings have = settings();
+  if (!SameStorage(have, *wanted)) {
+    return MakeError(v1::FAILED_PRECONDITION, "partition " + key_.ToString() + " holds " + have.Describe() +
+                                                  "; the spec asks for " + wanted->Describe());
+  }
+  std::lock_guard<std::mutex> role(role_mu_);
+  Error e = spec.role() == v1::LEADER ? Lead(spec, *wanted) : Follow(spec.term());
+  if (IsOk(e)) *last = replica_->LastLogged();
+  return e;
+}
+
+Error Partition::Lead(const v1::ReplicaSpec& spec, const ReplicaSettings& wanted) {
+  const uint64_t term = spec.term();
+  const storage::Descriptor desc = replica_->descriptor();
+  bool already = false;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    const uint64_t newest = NewestTermLocked();
+    if (term < newest) return StaleTerm(term, newest, key_.ToString());
+    already = acting_ == Acting::kLeader && leader_term_ == term;
+  }
+  if (term == desc.term && desc.role == storage::Role::kFollower && replica_->LastLogged().term >= term) {
+    return MakeError(v1::FAILED_PRECONDITION,
+                     "partition " + key_.ToString() + " follows at term " + std::to_string(term) +
+                         " and holds records of it from another leader; a new leader needs a new term");
+  }
+  if (!already) StandDown();
+  Status s;
+  std::vector<wal::Record> noop;
+  {
+    std::unique_lock<std::shared_mutex> changing(term_mu_);
+    s = replica_->SetRole(storage::Role::kLeader, term);  // invariant 3: persisted before acting
+    if (!s.ok()) return FromStatus(s);
+    if (!already) {
+      // The term starts with a noop, so every term is visible in the WAL.
+      tail_.Reset(replica_->LastLogged().offset + 1);
+      noop.push_back(
+          wal::Record::Noop(term, "term " + std::to_string(term) + ": " + shared_.options.endpoint + " leads"));
+      s = replica_->Write(term, &noop);
+      if (!s.ok()) {
+        return MakeError(v1::INTERNAL, "partition " + key_.ToString() + ": cannot write the noop that starts term " +
+                                           std::to_string(term) + ": " + s.message());
+      }
+    }
+  }
+  if (!noop.empty()) Appended(noop);
+  if (wanted != settings()) {
+    s = WriteSettings(replica_->paths().dir, wanted);
+    if (!s.ok()) return FromStatus(s);
+  }
+  std::vector<std::string> followers;
+  for (const std::string& f : spec.followers()) {
+    if (f != shared_.options.endpoint && std::find(followers.begin(), followers.end(), f) == followers.end()) {
+      followers.push_back(f);
+    }
+  }
+  std::vector<std::unique_ptr<Replicator>> replaced;  // declared before the lock: stopped after it is released
+  std::lock_guard<std::mutex> l(mu_);
+  settings_ = wanted;
+  EndGenerationLocked();
+  replaced = TakeReplicatorsLocked();
+  acting_ = Acting::kLeader;
+  leader_term_ = term;
+  leader_hint_ = shared_.options.endpoint;
+  std::map<std::string, FollowerState> kept;  // what is known of followers still listed, this term
+  for (const std::string& f : followers) {
+    if (already && progress_.count(f)) kept[f] = progress_[f];
+  }
+  progress_ = std::move(kept);
+  followers_ = followers;
+  const uint64_t next = replica_->Applied().offset + 1;
+  for (const std::string& f : followers_) {
+    replicators_.push_back(std::make_unique<Replicator>(
+        ReplicatorTarget{key_, term, generation_, shared_.options.endpoint, f, next}, *this, shared_.peers.Tablet(f),
+        shared_.options.replication));
+  }
+  Log().info("partition {}: leads at term {} with {} follower(s), last {}", key_.ToString(), term,
+             followers_.size(), replica_->LastLogged().ToString());
+  return OkError();
+}
+
+Error Partition::Follow(uint64_t term) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    const uint64_t newest = NewestTermLocked();
+    if (term < newest) return StaleTerm(term, newest, key_.ToString());
+  }
+  const uint64_t old_term = replica_->descriptor().term;
+  StandDown();
+  Status s;
+  {
+    std::unique_lock<std::shared_mutex> changing(term_mu_);
+    s = replica_->SetRole(storage::Role::kFollower, term);
+  }
+  if (!s.ok()) return FromStatus(s);
+  std::lock_guard<std::mutex> l(mu_);
+  acting_ = Acting::kFollower;
+  if (term > old_term) leader_hint_.clear();
+  Log().info("partition {}: follows at term {}", key_.ToString(), term);
+  return OkError();
+}
+
+uint64_t Partition::NewestTermLocked() const { return std::max(replica_->descriptor().term, observed_term_); }
+
+Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaStatus* status) {
+  std::shared_lock<std::shared_mutex> open(open_mu_);
+  if (closed_) return NotHosted(key_.ToString());
+  SetPartitionId(key_, status->mutable_partition());
+  const storage::Descriptor desc = replica_->descriptor();
+  status->set_table_name(desc.table);
+  status->set_term(desc.term);
+  const storage::LogPosition last = replica_->LastLogged();
+  status->set_last_offset(last.offset);
+  status->set_last_term(last.term);
+  status->set_applied_offset(replica_->Applied().offset);
+  if (with_checksum) {
+    auto content = replica_->Checksum();
+    if (!content.ok()) return FromStatus(content.status());
+    status->set_content_checksum(content->content.sum);
+    status->set_record_count(content->content.record_count);
+    counts_.Offer(content->applied.offset, content->content.record_count);
+  } else if (fresh_count) {
+    const uint64_t applied = replica_->Applied().offset;
+    auto count = replica_->Count();
+    if (!count.ok()) return FromStatus(count.status());
+    status->set_record_count(*count);
+    counts_.Offer(applied, *count);
+  } else {
+    status->set_record_count(counts_.Get(*replica_));
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  switch (acting_) {
+    case Acting::kLeader: status->set_role(v1::LEADER); break;
+    case Acting::kFollower: status->set_role(v1::FOLLOWER); break;
+    case Acting::kNothing: status->set_role(v1::ROLE_UNKNOWN); break;
+  }
+  status->set_lease_valid(acting_ == Acting::kLeader && shared_.leases.Valid(key_, leader_term_));
+  if (acting_ != Acting::kLeader) return OkError();
+  for (const std::string& f : followers_) {
+    v1::FollowerProgress* p = status->add_followers();
+    p->set_endpoint(f);
+    auto it = progress_.find(f);
+    if (it == progress_.end()) continue;
+    p->set_match_offset(it->second.match_offset);
+    p->set_connected(it->second.connected);
+    p->set_needs_snapshot(it->second.needs_snapshot);
+  }
+  return OkError();
+}
+
+bool Partition::Running(uint64_t generation) const {
+  std::lock_guard<std::mutex> l(mu_);
+  return generation == generation_ && acting_ == Acting::kLeader;
+}
+
+uint64_t Partition::LogVersion() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return log_version_;
+}
+
+void Partition::WaitForLog(uint64_t generation, uint64_t seen, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> l(mu_);
+  log_cv_.wait_for(l, timeout, [&] { return generation != generation_ || log_version_ != seen; });
+}
+
+void Partition::Pause(uint64_t generation, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> l(mu_);
+  log_cv_.wait_for(l, timeout, [&] { return generation != generation_; });
+}
+
+void Partition::OnFollowerState(uint64_t generation, const std::string& follower, const FollowerState& state) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (generation != generation_) return;
+  progress_[follower] = state;
+  progress_cv_.notify_all();
+}
+
+void Partition::OnNewerTerm(uint64_t generation, uint64_t term) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (generation != generation_) return;
+  observed_term_ = std::max(observed_term_, term);
+  acting_ = Acting::kNothing;
+  leader_hint_.clear();
+  EndGenerationLocked();  // the replicators, this one's included, end by themselves
+}
+
+void Partition::Appended(const std::vector<wal::Record>& records) {
+  tail_.Add(records);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ++log_version_;
+  }
+  log_cv_.notify_all();
+}
+
+}  // namespace kv::tablet

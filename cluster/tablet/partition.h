@@ -1,0 +1,159 @@
+// One hosted replica and its part in the partition: leader, follower, or
+// nothing yet (cluster/tablet/README.md).
+//
+// A replica acts as leader only after the nameserver named it leader at its
+// current term (CreateReplica or ChangeRole) since this process started, and
+// serves writes and reads only while the lease for that term is valid
+// (invariant 4). A replica whose replica.json says follower acts as one from
+// the start: it takes Appends from any leader whose term is not older than
+// the newest it has seen (invariant 3), persisting a newer term before it
+// appends. The leader's write path: role, term and lease checks, one WAL
+// record (invariant 1), then the acks; followers are fed by one Replicator each.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "cluster/client/channels.h"
+#include "cluster/proto/kv.pb.h"
+#include "cluster/storage/replica.h"
+#include "cluster/tablet/errors.h"
+#include "cluster/tablet/lease_table.h"
+#include "cluster/tablet/partition_key.h"
+#include "cluster/tablet/record_count_cache.h"
+#include "cluster/tablet/replica_settings.h"
+#include "cluster/tablet/replication_source.h"
+#include "cluster/tablet/replicator.h"
+#include "cluster/tablet/tail_buffer.h"
+
+namespace kv::tablet {
+
+struct PartitionOptions {
+  std::string endpoint;  // this tablet's
+  std::chrono::milliseconds majority_timeout{2000};
+  ReplicationOptions replication;
+  size_t tail_records = 65536;
+  size_t tail_bytes = 64 << 20;
+  uint32_t scan_default_limit = 1000;
+  uint32_t scan_max_limit = 100000;
+};
+
+// What every partition of a tablet shares.
+struct PartitionShared {
+  const PartitionOptions& options;
+  const LeaseTable& leases;
+  client::Channels& peers;
+};
+
+class Partition : public ReplicationSource {
+ public:
+  using Deadline = std::chrono::steady_clock::time_point;
+
+  Partition(PartitionKey key, std::unique_ptr<storage::Replica> replica, ReplicaSettings settings,
+            PartitionShared shared);
+  ~Partition() override;
+  Partition(const Partition&) = delete;
+  Partition& operator=(const Partition&) = delete;
+
+  PartitionKey key() const { return key_; }
+  ReplicaSettings settings() const;
+
+  // Client data path (leader only). A write with acks majority waits until the
+  // deadline or options.majority_timeout, whichever comes first.
+  Error Write(const v1::WriteRequest& req, Deadline deadline, v1::WriteResponse* resp);
+  Error Get(const std::string& key, v1::GetResponse* resp);
+  Error Scan(const v1::ScanRequest& req, v1::ScanResponse* resp);
+  Error Count(v1::CountResponse* resp);
+
+  // Follower path (invariants 2 and 3).
+  void Append(const v1::AppendRequest& req, v1::AppendResponse* resp);
+
+  // CreateReplica / ChangeRole: lead or follow at spec.term (>= the newest seen).
+  Error TakeRole(const v1::ReplicaSpec& spec, storage::LogPosition* last);
+
+  // fresh_count: count now (GetStatus) instead of the heartbeat's cached count.
+  Error FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaStatus* status);
+
+  // Stops serving for good (drop, shutdown): replicators end, waiting writes are
+  // answered, the replica is closed. Later calls answer NOT_FOUND.
+  void Close();
+
+  // ReplicationSource, for this partition's replicators.
+  bool Running(uint64_t generation) const override;
+  uint64_t LogVersion() const override;
+  void WaitForLog(uint64_t generation, uint64_t seen, std::chrono::milliseconds timeout) override;
+  void Pause(uint64_t generation, std::chrono::milliseconds timeout) override;
+  const storage::Replica& replica() const override { return *replica_; }
+  const TailBuffer& tail() const override { return tail_; }
+  void OnFollowerState(uint64_t generation, const std::string& follower, const FollowerState& state) override;
+  void OnNewerTerm(uint64_t generation, uint64_t term) override;
+
+ private:
+  enum class Acting { kNothing, kLeader, kFollower };
+
+  // Called with role_mu_ held.
+  Error Lead(const v1::ReplicaSpec& spec, const ReplicaSettings& wanted);
+  Error Follow(uint64_t term);
+  Error AcceptLeader(uint64_t term, const std::string& leader);  // an Append's term (invariant 3)
+  Error AppendRecords(const v1::AppendRequest& req, v1::AppendResponse* resp);
+  // Stops acting in any role: the generation ends, replicators stop, waiting writes wake up.
+  void StandDown();
+
+  // Called with mu_ held. A replicator whose generation ended stops by itself;
+  // it is joined when taken (never from its own thread).
+  void EndGenerationLocked();
+  std::vector<std::unique_ptr<Replicator>> TakeReplicatorsLocked();
+
+  Error ServingLeader(uint64_t* term) const;   // a leader at a term with a valid lease
+  // Calls read(replica) when this replica may serve reads: open, leading, leased.
+  template <typename Read>
+  Error LeaderRead(Read read);
+  Error NotLeaderLocked() const;
+  uint64_t NewestTermLocked() const;
+  size_t ReplicasLocked() const;  // the partition's replica count, leader included
+  size_t MajorityLocked() const;
+  size_t HoldersLocked(uint64_t offset) const;
+  Error WaitForMajority(uint64_t term, uint64_t offset, Deadline deadline);
+  void Appended(const std::vector<wal::Record>& records);  // the leader's log grew
+
+  const PartitionKey key_;
+  const PartitionShared shared_;
+  TailBuffer tail_;
+  RecordCountCache counts_;
+
+  // Shared by every call using the replica; exclusive while closing it.
+  mutable std::shared_mutex open_mu_;
+  bool closed_ = false;
+  std::unique_ptr<storage::Replica> replica_;
+
+  // One role change or follower append at a time: a term check and the
+  // append it allows must not interleave with another term's.
+  std::mutex role_mu_;
+
+  // Held shared by a leader's Replica::Write, exclusively while the role or
+  // term changes: no write of an older term reaches the WAL after the change.
+  std::shared_mutex term_mu_;
+
+  mutable std::mutex mu_;
+  std::condition_variable log_cv_;       // the log grew, or the generation ended
+  std::condition_variable progress_cv_;  // a follower's match moved, or the generation ended
+  ReplicaSettings settings_;
+  Acting acting_ = Acting::kNothing;
+  uint64_t leader_term_ = 0;      // when acting as leader
+  uint64_t observed_term_ = 0;    // newest term a follower told us about (not persisted: it only makes us step down)
+  uint64_t generation_ = 0;
+  uint64_t log_version_ = 0;
+  std::string leader_hint_;
+  std::vector<std::string> followers_;
+  std::map<std::string, FollowerState> progress_;
+  std::vector<std::unique_ptr<Replicator>> replicators_;
+};
+
+}  // namespace kv::tablet

@@ -1,0 +1,214 @@
+#include "cluster/tablet/replicator.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+
+#include "cluster/tablet/leader_log.h"
+#include "cluster/tablet/log.h"
+
+namespace kv::tablet {
+namespace {
+
+using std::chrono::milliseconds;
+using SteadyTime = std::chrono::steady_clock;
+
+void ToProto(const wal::Record& r, v1::LogRecord* out) {
+  out->set_offset(r.offset);
+  out->set_term(r.term);
+  out->set_type(static_cast<v1::RecordType>(r.type));
+  out->set_payload(r.payload);
+}
+
+}  // namespace
+
+Replicator::Replicator(ReplicatorTarget target, ReplicationSource& source, v1::Tablet::Stub& follower,
+                       const ReplicationOptions& options)
+    : target_(std::move(target)),
+      source_(source),
+      options_(options),
+      stub_(follower),
+      next_(target_.next_offset) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+Replicator::~Replicator() { Stop(); }
+
+void Replicator::Stop() {
+  {
+    std::lock_guard<std::mutex> l(call_mu_);
+    stopping_ = true;
+    if (call_ != nullptr) call_->TryCancel();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Replicator::Run() {
+  SteadyTime::time_point last_contact{};
+  while (source_.Running(target_.generation)) {
+    const uint64_t seen = source_.LogVersion();
+    std::vector<wal::Record> batch;
+    Status read = NextBatch(&batch);
+    if (!read.ok()) {
+      NoteProblem("cannot read the leader's log: " + read.message());
+      source_.Pause(target_.generation, NextBackoff());
+      continue;
+    }
+    if (state_.needs_snapshot) {
+      source_.Pause(target_.generation, options_.max_backoff);
+      continue;
+    }
+    const auto now = SteadyTime::now();
+    const auto quiet = std::chrono::duration_cast<milliseconds>(now - last_contact);
+    if (batch.empty() && state_.connected && quiet < options_.idle_probe) {
+      source_.WaitForLog(target_.generation, seen, options_.idle_probe - quiet);
+      continue;
+    }
+    const milliseconds pause = Send(batch);
+    if (pause.count() > 0) {
+      source_.Pause(target_.generation, pause);
+    } else {
+      last_contact = now;
+    }
+  }
+}
+
+Status Replicator::NextBatch(std::vector<wal::Record>* batch) {
+  // Only applied records are sent: their terms are in the term index, which
+  // the backup after a mismatch reads.
+  const uint64_t applied = source_.replica().Applied().offset;
+  if (next_ > applied) return Status::OK();
+  if (read_ahead_.empty()) {
+    if (source_.tail().Read(next_, options_.batch, batch) != TailBuffer::Found::kOnlyInWal) return Status::OK();
+    KV_ASSIGN_OR_RETURN(WalRun run, ReadWalRun(source_.replica().paths().wal, next_, applied, options_.wal_read));
+    if (run.before_log_start) {
+      if (!state_.needs_snapshot) {
+        Log().warn("{} -> {}: the follower needs offset {}, which this leader's WAL no longer holds; it can only "
+                   "catch up from a snapshot",
+                   target_.partition.ToString(), target_.follower, next_);
+        state_.needs_snapshot = true;
+        Report();
+      }
+      return Status::OK();
+    }
+    read_ahead_.assign(std::make_move_iterator(run.records.begin()), std::make_move_iterator(run.records.end()));
+  }
+  size_t bytes = 0;
+  for (const wal::Record& r : read_ahead_) {
+    if (batch->size() >= options_.batch.max_records) break;
+    if (!batch->empty() && bytes + r.payload.size() > options_.batch.max_bytes) break;
+    bytes += r.payload.size();
+    batch->push_back(r);
+  }
+  return Status::OK();
+}
+
+milliseconds Replicator::Send(const std::vector<wal::Record>& batch) {
+  if (!prev_term_) {
+    auto term = TermAt(source_.replica(), next_ - 1);
+    if (!term.ok()) {
+      NoteProblem("cannot find the term at offset " + std::to_string(next_ - 1) + ": " + term.status().message());
+      return NextBackoff();
+    }
+    prev_term_ = *term;
+  }
+  v1::AppendRequest req;
+  SetPartitionId(target_.partition, req.mutable_partition());
+  req.set_term(target_.term);
+  req.set_leader(target_.leader);
+  req.set_prev_offset(next_ - 1);
+  req.set_prev_term(*prev_term_);
+  for (const wal::Record& r : batch) ToProto(r, req.add_records());
+
+  v1::AppendResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + options_.rpc_timeout);
+  {
+    std::lock_guard<std::mutex> l(call_mu_);
+    if (stopping_) return milliseconds(0);
+    call_ = &ctx;
+  }
+  const grpc::Status rpc = stub_.Append(&ctx, req, &resp);
+  {
+    std::lock_guard<std::mutex> l(call_mu_);
+    call_ = nullptr;
+    if (stopping_) return milliseconds(0);  // cancelled by Stop(): not the follower's fault
+  }
+  if (!rpc.ok()) {
+    if (state_.connected) {
+      state_.connected = false;
+      Report();
+    }
+    NoteProblem("unreachable: " + rpc.error_message());
+    return NextBackoff();
+  }
+  if (!state_.connected) {
+    if (!last_problem_.empty()) Log().info("{} -> {}: reachable again", target_.partition.ToString(), target_.follower);
+    state_.connected = true;
+    Report();
+  }
+  switch (resp.error().code()) {
+    case v1::OK:
+      Advance(batch);
+      return milliseconds(0);
+    case v1::LOG_MISMATCH: {
+      Status s = BackUp(resp);
+      if (s.ok()) return milliseconds(0);
+      NoteProblem("cannot back up after a log mismatch: " + s.message());
+      return NextBackoff();
+    }
+    case v1::STALE_TERM:
+      Log().info("{} -> {}: the follower has seen term {}, newer than this leader's term {}; stepping down",
+                 target_.partition.ToString(), target_.follower, resp.error().current_term(), target_.term);
+      source_.OnNewerTerm(target_.generation, resp.error().current_term());
+      return milliseconds(0);
+    default:
+      NoteProblem("refused Append: " + v1::ErrorCode_Name(resp.error().code()) + ": " + resp.error().message());
+      return NextBackoff();
+  }
+}
+
+void Replicator::Advance(const std::vector<wal::Record>& sent) {
+  backoff_ = milliseconds(0);
+  last_problem_.clear();
+  if (!sent.empty()) {
+    next_ = sent.back().offset + 1;
+    prev_term_ = sent.back().term;
+    const size_t from_read_ahead = std::min(sent.size(), read_ahead_.size());
+    read_ahead_.erase(read_ahead_.begin(), read_ahead_.begin() + static_cast<std::ptrdiff_t>(from_read_ahead));
+  }
+  state_.match_offset = next_ - 1;  // the follower's log now matches ours through here
+  Report();
+}
+
+Status Replicator::BackUp(const v1::AppendResponse& mismatch) {
+  const uint64_t old_next = next_;
+  uint64_t next = mismatch.conflict_offset();
+  if (mismatch.conflict_term() > 0) {
+    KV_ASSIGN_OR_RETURN(std::optional<uint64_t> last, LastOffsetOfTerm(source_.replica(), mismatch.conflict_term()));
+    if (last) next = *last + 1;
+  }
+  // Always move back at least one record, never before the log's start.
+  next_ = std::max<uint64_t>(1, std::min(next, old_next - 1));
+  prev_term_.reset();
+  read_ahead_.clear();
+  Log().debug("{} -> {}: log mismatch at offset {} (follower's conflict term {}, offset {}); next offset {}",
+              target_.partition.ToString(), target_.follower, old_next - 1, mismatch.conflict_term(),
+              mismatch.conflict_offset(), next_);
+  return Status::OK();
+}
+
+milliseconds Replicator::NextBackoff() {
+  backoff_ = backoff_.count() == 0 ? options_.min_backoff : std::min(backoff_ * 2, options_.max_backoff);
+  return backoff_;
+}
+
+void Replicator::Report() { source_.OnFollowerState(target_.generation, target_.follower, state_); }
+
+void Replicator::NoteProblem(const std::string& problem) {
+  if (problem == last_problem_) return;
+  last_problem_ = problem;
+  Log().warn("{} -> {}: {}", target_.partition.ToString(), target_.follower, problem);
+}
+
+}  // namespace kv::tablet

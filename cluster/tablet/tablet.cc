@@ -1,0 +1,256 @@
+#include "cluster/tablet/tablet.h"
+
+#include <filesystem>
+
+#include "cluster/storage/layout.h"
+#include "cluster/tablet/folder_quarantine.h"
+#include "cluster/tablet/log.h"
+
+namespace kv::tablet {
+
+Tablet::Tablet(DataDir data_dir, TabletOptions options, const Clock& clock)
+    : data_dir_(std::move(data_dir)), options_(std::move(options)), env_(options_.storage), leases_(clock) {}
+
+Tablet::~Tablet() { CloseAll(); }
+
+Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions options, const Clock& clock) {
+  std::unique_ptr<Tablet> t(new Tablet(std::move(data_dir), std::move(options), clock));
+  const std::string partitions = t->data_dir_.partitions_dir();
+  KV_RETURN_IF_ERROR(CreateDirs(partitions));
+  KV_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(partitions));
+  for (const std::string& name : names) {
+    const auto ids = storage::ParseReplicaDirName(name);
+    if (!ids) {
+      Log().warn("{}/{} is not a replica folder (<tid>_<pid>); left alone", partitions, name);
+      continue;
+    }
+    const PartitionKey key{ids->first, ids->second};
+    auto p = t->OpenExisting(key);
+    if (p.ok()) {
+      t->partitions_[key] = *p;
+    } else {
+      Log().error("partition {}: not served: {}", key.ToString(), p.status().message());
+      t->unopened_[key] = p.status().message();
+    }
+  }
+  Log().info("{} replica(s) open in {}", t->partitions_.size(), partitions);
+  return t;
+}
+
+std::string Tablet::ReplicaDir(PartitionKey key) const {
+  return storage::ReplicaDir(data_dir_.dir(), key.tid, key.pid);
+}
+
+Result<std::shared_ptr<Partition>> Tablet::OpenExisting(PartitionKey key) {
+  const std::string dir = ReplicaDir(key);
+  auto settings = ReadSettings(dir);
+  if (settings.ok()) return OpenPartition(key, *settings);
+  if (!settings.status().IsNotFound()) return settings.status();
+  // A folder from before settings.json (or restored by hand): its table from
+  // replica.json, the default WAL level.
+  KV_ASSIGN_OR_RETURN(storage::Descriptor desc, storage::ReadDescriptor(storage::ReplicaPaths(dir).descriptor));
+  ReplicaSettings fallback;
+  fallback.table = desc.table;
+  fallback.tid = key.tid;
+  fallback.pid = key.pid;
+  Log().warn("partition {}: {} is missing; opening with {}", key.ToString(), SettingsPath(dir), fallback.Describe());
+  return OpenPartition(key, fallback);
+}
+
+Result<std::shared_ptr<Partition>> Tablet::OpenPartition(PartitionKey key, const ReplicaSettings& settings) {
+  storage::ReplicaOptions ro;
+  ro.table = settings.table;
+  ro.tid = key.tid;
+  ro.pid = key.pid;
+  ro.wal_level = static_cast<int>(settings.wal_level);
+  ro.fsync_period_ms = settings.wal_fsync_period_ms;
+  ro.quarantine_root = data_dir_.quarantine_dir();
+  KV_ASSIGN_OR_RETURN(std::unique_ptr<storage::Replica> replica, storage::Replica::Open(ReplicaDir(key), ro, env_));
+  return std::make_shared<Partition>(key, std::move(replica), settings,
+                                     PartitionShared{options_.partition, leases_, peers_});
+}
+
+std::shared_ptr<Partition> Tablet::Find(PartitionKey key, Error* why) const {
+  std::lock_guard<std::mutex> l(map_mu_);
+  auto it = partitions_.find(key);
+  if (it != partitions_.end()) return it->second;
+  auto broken = unopened_.find(key);
+  if (broken != unopened_.end()) {
+    *why = MakeError(v1::FAILED_PRECONDITION, "partition " + key.ToString() + " is on this tablet but not served: " +
+                                                  broken->second + " (repair it and restart, or drop it)");
+  } else {
+    *why = NotHosted(key.ToString());
+  }
+  return nullptr;
+}
+
+void Tablet::Write(const v1::WriteRequest& req, Partition::Deadline deadline, v1::WriteResponse* resp) {
+  Error e;
+  if (auto p = Find(KeyOf(req.partition()), &e)) e = p->Write(req, deadline, resp);
+  *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::Get(const v1::GetRequest& req, v1::GetResponse* resp) {
+  Error e;
+  if (auto p = Find(KeyOf(req.partition()), &e)) e = p->Get(req.key(), resp);
+  *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::Scan(const v1::ScanRequest& req, v1::ScanResponse* resp) {
+  Error e;
+  if (auto p = Find(KeyOf(req.partition()), &e)) e = p->Scan(req, resp);
+  *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::Count(const v1::CountRequest& req, v1::CountResponse* resp) {
+  Error e;
+  if (auto p = Find(KeyOf(req.partition()), &e)) e = p->Count(resp);
+  *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::Append(const v1::AppendRequest& req, v1::AppendResponse* resp) {
+  Error e;
+  if (auto p = Find(KeyOf(req.partition()), &e)) return p->Append(req, resp);
+  *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse* resp) {
+  Error e;
+  storage::LogPosition last;
+  if (auto p = Find(KeyOf(req.spec().partition()), &e)) e = p->TakeRole(req.spec(), &last);
+  resp->set_last_offset(last.offset);
+  resp->set_last_term(last.term);
+  *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::CreateReplica(const v1::CreateReplicaRequest& req, v1::CreateReplicaResponse* resp) {
+  const v1::ReplicaSpec& spec = req.spec();
+  auto wanted = SettingsFromSpec(spec);
+  if (!wanted.ok()) {
+    *resp->mutable_error() = FromStatus(wanted.status());
+    return;
+  }
+  const PartitionKey key = KeyOf(spec.partition());
+  std::lock_guard<std::mutex> control(control_mu_);
+  Error e;
+  std::shared_ptr<Partition> p = Find(key, &e);
+  if (p && !SameStorage(p->settings(), *wanted)) {
+    *resp->mutable_error() = MakeError(v1::ALREADY_EXISTS, "partition " + key.ToString() + " already exists here with " +
+                                                               p->settings().Describe() + "; the spec asks for " +
+                                                               wanted->Describe());
+    return;
+  }
+  if (!p && e.code() != v1::NOT_FOUND) {
+    *resp->mutable_error() = std::move(e);
+    return;
+  }
+  if (!p) {
+    const std::string dir = ReplicaDir(key);
+    Status s = CreateDirs(dir);
+    if (s.ok()) s = WriteSettings(dir, *wanted);
+    auto opened = s.ok() ? OpenPartition(key, *wanted) : Result<std::shared_ptr<Partition>>(s);
+    if (!opened.ok()) {
+      *resp->mutable_error() = MakeError(v1::INTERNAL, "partition " + key.ToString() + ": cannot create the replica in " +
+                                                           dir + ": " + opened.status().message());
+      return;
+    }
+    p = *opened;
+    std::lock_guard<std::mutex> l(map_mu_);
+    partitions_[key] = p;
+    Log().info("partition {}: created ({})", key.ToString(), wanted->Describe());
+  }
+  storage::LogPosition last;
+  *resp->mutable_error() = p->TakeRole(spec, &last);
+}
+
+void Tablet::DropReplica(const v1::DropReplicaRequest& req, v1::DropReplicaResponse* resp) {
+  *resp->mutable_error() = Drop(KeyOf(req.partition()), req.keep_data());
+}
+
+Error Tablet::Drop(PartitionKey key, bool keep_data) {
+  std::lock_guard<std::mutex> control(control_mu_);
+  std::shared_ptr<Partition> p;
+  {
+    std::lock_guard<std::mutex> l(map_mu_);
+    auto it = partitions_.find(key);
+    if (it != partitions_.end()) {
+      p = it->second;
+      partitions_.erase(it);
+    } else if (!unopened_.erase(key)) {
+      return NotHosted(key.ToString());
+    }
+  }
+  if (p) p->Close();  // calls in flight finish first; the replica's files are closed
+  const std::string dir = ReplicaDir(key);
+  Status s;
+  std::string where = "deleted";
+  if (keep_data) {
+    auto moved = MoveFolderIntoQuarantine(data_dir_.quarantine_dir(), dir, "dropped-replica-" + key.ToString(),
+                                          "tablet " + endpoint() + " DropReplica " + key.ToString());
+    s = moved.status();
+    if (moved.ok()) where = "moved to " + *moved;
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    if (ec) s = Status::IOError("delete " + dir + ": " + ec.message());
+  }
+  if (!s.ok()) {
+    std::lock_guard<std::mutex> l(map_mu_);
+    unopened_[key] = "dropping it failed halfway: " + s.message();
+    return MakeError(v1::INTERNAL, "partition " + key.ToString() + ": closed, but " + s.message());
+  }
+  Log().info("partition {}: dropped, its folder {}", key.ToString(), where);
+  return OkError();
+}
+
+void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* resp) {
+  std::vector<std::shared_ptr<Partition>> chosen;
+  Error e;
+  if (req.partitions().empty()) {
+    std::lock_guard<std::mutex> l(map_mu_);
+    for (const auto& [key, p] : partitions_) chosen.push_back(p);
+  }
+  for (const v1::PartitionId& id : req.partitions()) {
+    auto p = Find(KeyOf(id), &e);
+    if (!p) {
+      *resp->mutable_error() = std::move(e);
+      return;
+    }
+    chosen.push_back(std::move(p));
+  }
+  for (const auto& p : chosen) {
+    v1::ReplicaStatus status;
+    e = p->FillStatus(req.with_checksum(), /*fresh_count=*/true, &status);
+    if (IsOk(e)) {
+      *resp->add_replicas() = std::move(status);
+    } else if (e.code() != v1::NOT_FOUND || !req.partitions().empty()) {  // unlisted: dropped meanwhile
+      *resp->mutable_error() = std::move(e);
+      return;
+    }
+  }
+}
+
+std::vector<v1::ReplicaStatus> Tablet::HeartbeatStatus() {
+  std::vector<std::shared_ptr<Partition>> all;
+  {
+    std::lock_guard<std::mutex> l(map_mu_);
+    for (const auto& [key, p] : partitions_) all.push_back(p);
+  }
+  std::vector<v1::ReplicaStatus> out;
+  for (const auto& p : all) {
+    v1::ReplicaStatus status;
+    if (IsOk(p->FillStatus(/*with_checksum=*/false, /*fresh_count=*/false, &status))) out.push_back(std::move(status));
+  }
+  return out;
+}
+
+void Tablet::CloseAll() {
+  std::map<PartitionKey, std::shared_ptr<Partition>> all;
+  {
+    std::lock_guard<std::mutex> l(map_mu_);
+    all.swap(partitions_);
+  }
+  for (auto& [key, p] : all) p->Close();
+}
+
+}  // namespace kv::tablet

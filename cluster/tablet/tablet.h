@@ -1,0 +1,82 @@
+// The tablet: every replica in a data dir, and the Tablet service's calls on
+// them (cluster/proto/kv.proto). No networking of its own beyond replication:
+// TabletServer puts it behind gRPC and a nameserver link; tests may drive it
+// and its LeaseTable directly.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cluster/proto/kv.pb.h"
+#include "cluster/storage/storage_env.h"
+#include "cluster/tablet/clock.h"
+#include "cluster/tablet/data_dir.h"
+#include "cluster/tablet/lease_table.h"
+#include "cluster/tablet/partition.h"
+#include "common/status.h"
+
+namespace kv::tablet {
+
+struct TabletOptions {
+  PartitionOptions partition;  // its endpoint is the tablet's
+  storage::StorageEnvOptions storage;
+};
+
+class Tablet {
+ public:
+  // Opens every replica folder under DATA_DIR/partitions with one StorageEnv.
+  // A folder that cannot be opened is logged and left as it is: not served,
+  // and named with its reason by CreateReplica and ChangeRole, until it is
+  // repaired or dropped.
+  static Result<std::unique_ptr<Tablet>> Open(DataDir data_dir, TabletOptions options, const Clock& clock);
+  ~Tablet();
+  Tablet(const Tablet&) = delete;
+  Tablet& operator=(const Tablet&) = delete;
+
+  const std::string& endpoint() const { return options_.partition.endpoint; }
+  const DataDir& data_dir() const { return data_dir_; }
+  LeaseTable& leases() { return leases_; }
+
+  // The Tablet service's calls; each fills its response, error included.
+  void Write(const v1::WriteRequest& req, Partition::Deadline deadline, v1::WriteResponse* resp);
+  void Get(const v1::GetRequest& req, v1::GetResponse* resp);
+  void Scan(const v1::ScanRequest& req, v1::ScanResponse* resp);
+  void Count(const v1::CountRequest& req, v1::CountResponse* resp);
+  void Append(const v1::AppendRequest& req, v1::AppendResponse* resp);
+  void CreateReplica(const v1::CreateReplicaRequest& req, v1::CreateReplicaResponse* resp);
+  void DropReplica(const v1::DropReplicaRequest& req, v1::DropReplicaResponse* resp);
+  void ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse* resp);
+  void GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* resp);
+
+  // Every replica's status for a heartbeat: cached record counts, no checksums.
+  std::vector<v1::ReplicaStatus> HeartbeatStatus();
+
+  // Stops every replica for good (shutdown): later calls answer NOT_FOUND.
+  void CloseAll();
+
+ private:
+  Tablet(DataDir data_dir, TabletOptions options, const Clock& clock);
+  Result<std::shared_ptr<Partition>> OpenPartition(PartitionKey key, const ReplicaSettings& settings);
+  Result<std::shared_ptr<Partition>> OpenExisting(PartitionKey key);
+  // The hosted partition, or null and *why says why there is none.
+  std::shared_ptr<Partition> Find(PartitionKey key, Error* why) const;
+  std::string ReplicaDir(PartitionKey key) const;
+  Error Drop(PartitionKey key, bool keep_data);
+
+  DataDir data_dir_;
+  const TabletOptions options_;
+  storage::StorageEnv env_;
+  LeaseTable leases_;
+  client::Channels peers_;
+
+  std::mutex control_mu_;  // CreateReplica and DropReplica, one at a time
+
+  mutable std::mutex map_mu_;
+  std::map<PartitionKey, std::shared_ptr<Partition>> partitions_;
+  std::map<PartitionKey, std::string> unopened_;  // folders that are not served, and why
+};
+
+}  // namespace kv::tablet

@@ -1,0 +1,72 @@
+#include "ops/format.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "cli/table.h"
+
+namespace kv::ops {
+
+std::string HumanAge(uint64_t ms) {
+  const uint64_t s = ms / 1000;
+  if (s < 60) return std::to_string(s) + "s";
+  if (s < 3600) return std::to_string(s / 60) + "m";
+  if (s < 86400) return std::to_string(s / 3600) + "h";
+  return std::to_string(s / 86400) + "d";
+}
+
+std::string RoleName(v1::Role role) {
+  switch (role) {
+    case v1::LEADER: return "leader";
+    case v1::FOLLOWER: return "follower";
+    default: return "unknown";
+  }
+}
+
+std::string AcksName(v1::Acks acks) { return acks == v1::ACKS_LEADER ? "leader" : "majority"; }
+
+Result<v1::Acks> ParseAcks(const std::string& text) {
+  if (text == "leader") return v1::ACKS_LEADER;
+  if (text == "majority") return v1::ACKS_MAJORITY;
+  return Status::InvalidArgument("--acks must be leader or majority, not '" + text + "'");
+}
+
+std::vector<ReplicaRow> ReplicaRows(const std::vector<v1::TableInfo>& tables) {
+  std::vector<ReplicaRow> rows;
+  for (const v1::TableInfo& t : tables) {
+    for (const v1::PartitionInfo& p : t.partitions()) {
+      for (const v1::ReplicaInfo& r : p.replicas()) {
+        rows.push_back({t.name(), t.tid(), p.pid(), r.endpoint(), RoleName(r.role()), p.term(), r.is_alive(),
+                        r.offset(), r.record_count()});
+      }
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [&](const ReplicaRow& a, const ReplicaRow& b) {
+    const bool a_follows = a.role != "leader", b_follows = b.role != "leader";
+    return std::tie(a.name, a.pid, a_follows, a.endpoint) < std::tie(b.name, b.pid, b_follows, b.endpoint);
+  });
+  return rows;
+}
+
+void PrintReplicaRows(const std::vector<ReplicaRow>& rows, bool json) {
+  cli::Table table({"name", "tid", "pid", "endpoint", "role", "term", "is_alive", "offset", "record_cnt"});
+  for (const ReplicaRow& r : rows) {
+    if (json) {
+      cli::PrintJsonLine({{"name", r.name},
+                          {"tid", r.tid},
+                          {"pid", r.pid},
+                          {"endpoint", r.endpoint},
+                          {"role", r.role},
+                          {"term", r.term},
+                          {"is_alive", r.is_alive},
+                          {"offset", r.offset},
+                          {"record_cnt", r.record_cnt}});
+    } else {
+      table.AddRow({r.name, std::to_string(r.tid), std::to_string(r.pid), r.endpoint, r.role, std::to_string(r.term),
+                    r.is_alive ? "yes" : "no", std::to_string(r.offset), std::to_string(r.record_cnt)});
+    }
+  }
+  if (!json) table.Print();
+}
+
+}  // namespace kv::ops

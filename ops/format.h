@@ -1,0 +1,39 @@
+// How `ops` shows and reads the store's values: roles, acks, ages, and the
+// rows of `showtable` (OpenMLDB's columns).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cluster/proto/kv.pb.h"
+#include "common/status.h"
+
+namespace kv::ops {
+
+// OpenMLDB's short ages: "45s", "7m", "3h", "2d" (the largest whole unit).
+std::string HumanAge(uint64_t ms);
+std::string RoleName(v1::Role role);
+std::string AcksName(v1::Acks acks);
+// "leader" or "majority"; InvalidArgument otherwise.
+Result<v1::Acks> ParseAcks(const std::string& text);
+
+// One replica of one partition: a row of `showtable`.
+struct ReplicaRow {
+  std::string name;
+  uint32_t tid = 0;
+  uint32_t pid = 0;
+  std::string endpoint;
+  std::string role;
+  uint64_t term = 0;
+  bool is_alive = false;
+  uint64_t offset = 0;
+  uint64_t record_cnt = 0;
+};
+
+// Rows ordered by table name, pid, leader first, then endpoint.
+std::vector<ReplicaRow> ReplicaRows(const std::vector<v1::TableInfo>& tables);
+// As OpenMLDB's showtable table, or one JSON object per replica.
+void PrintReplicaRows(const std::vector<ReplicaRow>& rows, bool json);
+
+}  // namespace kv::ops

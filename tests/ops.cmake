@@ -1,0 +1,18 @@
+# The client library (cluster/client), the `ops` CLI and the playground (ops/).
+# client_test, ops_test and playground_process_test use fakes (in-process gRPC
+# servers, sleep and sh standing in for servers). ops_cli_test and the
+# playground_* tests start real nameserver and tablet processes, so they depend
+# on those binaries; the ZooKeeper case is named "zookeeper..." and tagged [zk]
+# (leave it out with `ctest -E zookeeper`).
+kv_add_test(client_test client_routing_test.cc client_scan_test.cc client_retry_test.cc
+            LIBS kv_client LABELS client)
+kv_add_test(ops_test ops_args_test.cc LIBS kv_ops LABELS ops)
+kv_add_test(playground_process_test playground_process_test.cc LIBS kv_ops LABELS playground)
+kv_add_test(ops_cli_test ops_cli_test.cc playground_test_util.cc LIBS kv_ops LABELS ops playground)
+kv_add_test(playground_cluster_test playground_cluster_test.cc playground_test_util.cc
+            LIBS kv_ops LABELS playground)
+kv_add_test(playground_zk_test playground_zk_test.cc playground_test_util.cc zk_server.cc
+            LIBS kv_ops kv_meta LABELS playground)
+foreach(t ops_cli_test playground_cluster_test playground_zk_test)
+  add_dependencies(${t} ops nameserver tablet)
+endforeach()

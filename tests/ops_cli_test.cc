@@ -1,0 +1,187 @@
+// The `ops` binary as an operator runs it: exit codes (0 done, 1 failed,
+// 2 bad usage), one-line errors, --json lines, $KV_NS; first without a
+// cluster, then against a live 2-tablet playground.
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+#include "common/file.h"
+#include "ops/free_port.h"
+#include "tests/playground_test_util.h"
+#include "tests/test_util.h"
+
+using namespace kv;
+using namespace kv::test;
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out;
+  std::string err;
+  // Errors are one line.
+  bool OneLineError() const { return !err.empty() && err.find('\n') == err.size() - 1; }
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs ops with args; kv_ns unset when empty; stdin from `input` (empty: /dev/null).
+Run RunOps(const TempDir& tmp, const std::vector<std::string>& args, const std::string& kv_ns = "",
+           const std::string& input = "") {
+  std::string cmd = kv_ns.empty() ? "env -u KV_NS " : "env KV_NS=" + Quote(kv_ns) + " ";
+  cmd += Quote(KV_BINARY_DIR "/ops/ops");
+  for (const std::string& a : args) cmd += " " + Quote(a);
+  std::string in = "/dev/null";
+  if (!input.empty()) {
+    in = tmp / "stdin";
+    WriteFile(in, input);
+  }
+  cmd += " < " + Quote(in) + " > " + Quote(tmp / "out") + " 2> " + Quote(tmp / "err");
+  const int status = std::system(cmd.c_str());
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(tmp / "out");
+  r.err = ReadFile(tmp / "err");
+  return r;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("ops without a nameserver, or with bad flags, is a usage error (exit 2)", "[ops][cli]") {
+  TempDir tmp;
+  Run none = RunOps(tmp, {"count", "t1"});
+  CHECK(none.code == 2);
+  CHECK(none.OneLineError());
+  CHECK_THAT(none.err, Catch::Contains("--ns") && Catch::Contains("KV_NS"));
+
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"count", "t1", "--ns", "nohostport"},
+           {"put", "t1", "k"},
+           {"scan", "t1", "--limit", "many", "--ns", "127.0.0.1:1"},
+           {"create", "table", "t", "--wal-level", "3", "--ns", "127.0.0.1:1"},
+           {"create", "table", "t", "--acks", "all", "--ns", "127.0.0.1:1"},
+           {"nosuchcommand"},
+           {"playground", "display", "--dir", tmp / "nothing-here"},
+       }) {
+    Run r = RunOps(tmp, bad);
+    INFO(bad.front() << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.OneLineError());
+  }
+}
+
+TEST_CASE("ops against a nameserver that does not answer fails (exit 1) at its timeout", "[ops][cli]") {
+  TempDir tmp;
+  std::set<int> taken;
+  const std::string nowhere = "127.0.0.1:" + std::to_string(*ops::PickFreePort(&taken));
+  Run r = RunOps(tmp, {"showtablet", "--timeout-ms", "300"}, nowhere);
+  CHECK(r.code == 1);
+  CHECK(r.OneLineError());
+  CHECK_THAT(r.err, Catch::Contains("gave up") && Catch::Contains(nowhere));
+}
+
+TEST_CASE("ops on a live cluster: data and admin commands, exit codes and JSON lines", "[ops][cli][playground]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 2);
+  const std::string ns = pg->get().NameserverList();
+
+  Run created = RunOps(tmp, {"create", "table", "t1", "--partitions", "4", "--replicas", "2", "--json"}, ns);
+  INFO(created.err);
+  REQUIRE(created.code == 0);
+  CHECK(Lines(created.out).size() == 8);  // one line per replica
+
+  CHECK(RunOps(tmp, {"put", "t1", "hello", "world"}, ns).code == 0);
+  CHECK(RunOps(tmp, {"put", "--ns", ns, "t1", "bye", "moon"}).code == 0);  // --ns instead of $KV_NS
+  Run got = RunOps(tmp, {"get", "t1", "hello"}, ns);
+  CHECK(got.code == 0);
+  CHECK(got.out == "world\n");
+
+  Run missing_key = RunOps(tmp, {"get", "t1", "nope"}, ns);
+  CHECK(missing_key.code == 1);
+  CHECK(missing_key.OneLineError());
+  CHECK_THAT(missing_key.err, Catch::Contains("not found"));
+
+  Run missing_table = RunOps(tmp, {"get", "t9", "k"}, ns);
+  CHECK(missing_table.code == 1);
+  CHECK(missing_table.OneLineError());
+  CHECK(missing_table.err == "ops: table 't9' does not exist (see `ops showtable`)\n");
+
+  Run scan = RunOps(tmp, {"scan", "t1", "--json"}, ns);
+  CHECK(scan.code == 0);
+  CHECK(Lines(scan.out) ==
+        std::vector<std::string>{R"({"key":"bye","value":"moon"})", R"({"key":"hello","value":"world"})"});
+  Run count = RunOps(tmp, {"count", "t1"}, ns);
+  CHECK(count.out == "2\n");
+
+  Run showtable = RunOps(tmp, {"showtable", "t1"}, ns);
+  CHECK(showtable.code == 0);
+  CHECK_THAT(Lines(showtable.out).front(),
+             Catch::Matches("name +tid +pid +endpoint +role +term +is_alive +offset +record_cnt"));
+  Run showtablet = RunOps(tmp, {"showtablet", "--json"}, ns);
+  CHECK(Lines(showtablet.out).size() == 2);
+  CHECK_THAT(showtablet.out, Catch::Contains("kTabletHealthy"));
+
+  Run too_many = RunOps(tmp, {"create", "table", "t2", "--replicas", "3"}, ns);
+  CHECK(too_many.code == 1);  // the nameserver refuses: only 2 tablets
+  CHECK(too_many.OneLineError());
+  CHECK(RunOps(tmp, {"confset", "no_such_key", "1"}, ns).code == 2);
+
+  // drop table: no answer on stdin refuses; "n" declines; --yes drops.
+  Run unconfirmed = RunOps(tmp, {"drop", "table", "t1"}, ns);
+  CHECK(unconfirmed.code == 2);
+  CHECK_THAT(unconfirmed.err, Catch::Contains("--yes"));
+  CHECK(RunOps(tmp, {"drop", "table", "t1"}, ns, "n\n").code == 1);
+  CHECK(RunOps(tmp, {"count", "t1"}, ns).code == 0);
+  CHECK(RunOps(tmp, {"drop", "table", "t1"}, ns, "y\n").code == 0);
+  CHECK(RunOps(tmp, {"showtable", "t1"}, ns).code == 1);
+  CHECK(RunOps(tmp, {"drop", "table", "t1", "--yes"}, ns).code == 1);  // already gone
+}
+
+TEST_CASE("ops playground commands drive the playground's processes", "[ops][cli][playground]") {
+  TempDir tmp;
+  const std::string dir = tmp / "pg";
+  Run up = RunOps(tmp, {"playground", "up", "--tablets", "2", "--dir", dir, "--bin-dir", KV_BINARY_DIR,
+                        "--timeout-ms", "60000"});
+  // Whatever happens below, the processes go down.
+  struct Down {
+    const TempDir& tmp;
+    std::string dir;
+    ~Down() { RunOps(tmp, {"playground", "down", "--dir", dir}); }
+  } down{tmp, dir};
+  INFO(up.err);
+  REQUIRE(up.code == 0);
+  CHECK(Lines(up.out).size() == 5);  // header, rule, 3 servers
+
+  CHECK(RunOps(tmp, {"playground", "up", "--tablets", "1", "--dir", dir}).code == 1);  // already there
+  CHECK(RunOps(tmp, {"playground", "stop", "tablet-1", "--dir", dir}).code == 0);
+  Run display = RunOps(tmp, {"playground", "display", "--dir", dir, "--json"});
+  CHECK_THAT(display.out, Catch::Contains(R"("name":"tablet-1")") && Catch::Contains(R"("state":"stopped")"));
+  CHECK(RunOps(tmp, {"playground", "cont", "tablet-1", "--dir", dir}).code == 0);
+  CHECK(RunOps(tmp, {"playground", "kill", "tablet-2", "--dir", dir}).code == 0);
+  CHECK(RunOps(tmp, {"playground", "kill", "tablet-2", "--dir", dir}).code == 1);  // not running
+  CHECK(RunOps(tmp, {"playground", "kill", "tablet-7", "--dir", dir}).code == 2);  // no such server
+  CHECK(RunOps(tmp, {"playground", "restart", "tablet-2", "--dir", dir}).code == 0);
+  CHECK(RunOps(tmp, {"playground", "clean", "--dir", dir}).code == 1);  // still running
+
+  Run stopped = RunOps(tmp, {"playground", "down", "--dir", dir, "--json"});
+  CHECK(stopped.code == 0);
+  CHECK(Lines(stopped.out).size() == 3);
+  Run after = RunOps(tmp, {"playground", "display", "--dir", dir});
+  CHECK(after.out.find("alive") == std::string::npos);
+  CHECK(RunOps(tmp, {"playground", "clean", "--dir", dir}).code == 0);
+  CHECK(!PathExists(dir));
+}
