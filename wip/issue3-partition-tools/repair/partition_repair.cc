@@ -1,0 +1,440 @@
+#include "repair/partition_repair.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cli/table.h"
+#include "cluster/storage/layout.h"
+#include "cluster/storage/replica.h"
+#include "cluster/storage/replica_info.h"
+#include "common/file.h"
+#include "common/quarantine.h"
+#include "repair/lock_check.h"
+
+namespace kv::repair {
+namespace {
+namespace fs = std::filesystem;
+using inspect::Finding;
+using inspect::FindingKind;
+using inspect::PartitionReport;
+using storage::LogPosition;
+
+// What stops a replica from opening (Replica::Open refuses it, or would guess).
+constexpr FindingKind kOpenBlockers[] = {
+    FindingKind::kDescriptorMissing, FindingKind::kDescriptorUnreadable, FindingKind::kIdentityMismatch,
+    FindingKind::kWalDamaged,        FindingKind::kForeignSegment,       FindingKind::kDbMissing,
+    FindingKind::kDbUnreadable,      FindingKind::kSstMissing,           FindingKind::kSstDamaged,
+    FindingKind::kDbAheadOfWal,      FindingKind::kHistoryDiverged,      FindingKind::kWalGap,
+};
+// What stops a rebuild: it needs replica.json and reads the WAL.
+constexpr FindingKind kRebuildBlockers[] = {
+    FindingKind::kDescriptorMissing, FindingKind::kDescriptorUnreadable, FindingKind::kIdentityMismatch,
+    FindingKind::kWalDamaged,        FindingKind::kForeignSegment,
+};
+
+std::string Range(uint64_t from, uint64_t to) {
+  return from == to ? "offset " + std::to_string(from) : "offsets " + std::to_string(from) + ".." + std::to_string(to);
+}
+
+// The folder must be a folder (bad input otherwise), and nobody may be using it.
+Status Guard(const std::string& dir) {
+  if (!IsDirectory(dir)) return Status::NotFound(dir + ": no such replica folder");
+  return CheckNotInUse(storage::ReplicaPaths(dir).wal);
+}
+
+// Guards, then takes the read-only look the plan is made from.
+Result<PartitionRepairResult> Start(const std::string& command, const std::string& dir,
+                                    const inspect::PartitionInspectOptions& look) {
+  KV_RETURN_IF_ERROR(Guard(dir));
+  KV_ASSIGN_OR_RETURN(PartitionReport report, inspect::InspectPartition(dir, look));
+  PartitionRepairResult result;
+  result.plan.command = command;
+  result.plan.dir = dir;
+  result.plan.inspected = std::move(report);
+  return result;
+}
+
+template <size_t N>
+const Finding* FirstOf(const PartitionReport& r, const FindingKind (&kinds)[N]) {
+  for (const Finding& f : r.findings) {
+    if (std::find(std::begin(kinds), std::end(kinds), f.kind) != std::end(kinds)) return &f;
+  }
+  return nullptr;
+}
+
+void Refuse(PartitionPlan* plan, const std::string& reason) {
+  plan->verdict = PlanVerdict::kRefused;
+  plan->reason = reason;
+}
+
+// Refuses when a finding of kinds is there; true when refused.
+template <size_t N>
+bool RefuseOn(PartitionPlan* plan, const FindingKind (&kinds)[N]) {
+  const Finding* f = FirstOf(*plan->inspected, kinds);
+  if (f == nullptr) return false;
+  Refuse(plan, f->text + "; fix: " + f->fix);
+  return true;
+}
+
+void Decide(PartitionPlan* plan, const std::string& nothing_to_do) {
+  if (plan->verdict == PlanVerdict::kRefused) return;
+  plan->verdict = plan->steps.empty() ? PlanVerdict::kNothingToDo : PlanVerdict::kRepair;
+  if (plan->steps.empty()) plan->reason = nothing_to_do;
+}
+
+bool ShouldApply(const PartitionRepairResult& r, const PartitionRepairOptions& o) {
+  return o.apply && r.plan.verdict == PlanVerdict::kRepair;
+}
+
+// The applied position after a repair, read back from the files.
+void ReadBack(const std::string& dir, PartitionRepairResult* r) {
+  auto info = storage::ReadReplicaInfo(dir);
+  if (info.ok() && info->applied) r->applied_after = *info->applied;
+}
+
+uint64_t NewestTerm(const PartitionReport& r) {
+  uint64_t term = r.info.last.term;
+  if (r.info.wal) term = std::max(term, r.info.wal->last_term);
+  if (r.info.applied) term = std::max(term, r.info.applied->term);
+  for (const auto& s : r.snapshots) {
+    if (s.info.manifest) term = std::max(term, s.info.manifest->position.term);
+  }
+  return term;
+}
+
+storage::ReplicaOptions OpenOptions(const storage::Descriptor& d, const std::string& quarantine_root) {
+  storage::ReplicaOptions o;
+  o.table = d.table;
+  o.tid = d.tid;
+  o.pid = d.pid;
+  o.quarantine_root = quarantine_root;
+  return o;
+}
+
+Result<std::unique_ptr<storage::Replica>> OpenReplica(const PartitionRepairResult& r, const std::string& root,
+                                                      storage::StorageEnv& env) {
+  return storage::Replica::Open(r.plan.dir, OpenOptions(*r.plan.inspected->info.descriptor, root), env);
+}
+
+std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+}  // namespace
+
+std::string PartitionQuarantineRoot(const std::string& dir, const PartitionRepairOptions& options) {
+  if (!options.quarantine_root.empty()) return options.quarantine_root;
+  fs::path p = fs::path(dir).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  const fs::path partitions = p.parent_path();
+  if (storage::ParseReplicaDirName(p.filename().string()) && partitions.filename() == "partitions") {
+    const fs::path data_dir = partitions.parent_path();
+    return storage::QuarantineRoot(data_dir.empty() ? "." : data_dir.string());
+  }
+  return (p / "quarantine").string();
+}
+
+std::string PartitionRepairCommandLine(const std::string& sub, const std::string& dir,
+                                       const PartitionRepairOptions& options, const std::string& extra) {
+  std::string s = "repair partition " + sub + " " + dir + (extra.empty() ? "" : " " + extra);
+  if (options.apply) s += " --apply";
+  if (!options.quarantine_root.empty()) s += " --quarantine " + options.quarantine_root;
+  return s;
+}
+
+const char* PlanVerdictName(PlanVerdict v) {
+  switch (v) {
+    case PlanVerdict::kNothingToDo: return "nothing-to-do";
+    case PlanVerdict::kRepair: return "repair";
+    case PlanVerdict::kRefused: return "refused";
+  }
+  return "unknown";
+}
+
+Result<storage::RebuildPlan> PlanRebuildFromGoodSnapshot(const std::string& dir, uint64_t up_to,
+                                                         std::vector<std::string>* skipped) {
+  KV_ASSIGN_OR_RETURN(storage::RebuildPlan plan, storage::PlanRebuild(dir, up_to));
+  if (!plan.snapshot) return plan;
+  KV_ASSIGN_OR_RETURN(std::vector<storage::SnapshotInfo> snapshots, storage::ListSnapshots(dir));
+  // PlanRebuild's choice first, then older snapshots by the same rule: the WAL continues from them.
+  for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
+    if (!it->manifest || it->offset > plan.snapshot->offset || it->manifest->tid != plan.tid ||
+        it->manifest->pid != plan.pid) {
+      continue;
+    }
+    const bool wal_continues = plan.wal_last != 0 && plan.wal_first <= it->offset + 1 && up_to <= plan.wal_last;
+    if (it->offset != up_to && !wal_continues) continue;
+    auto verified = storage::VerifySnapshot(it->dir);
+    if (verified.ok()) {
+      plan.snapshot = *it;
+      plan.start = it->manifest->position;
+      return plan;
+    }
+    skipped->push_back(verified.status().message());
+  }
+  if (plan.wal_first == 1 && up_to <= plan.wal_last) {
+    plan.snapshot.reset();
+    plan.start = {};
+    return plan;
+  }
+  return Status::FailedPrecondition("no snapshot at or before offset " + std::to_string(up_to) +
+                                    " holds what its manifest says, and the WAL starts at offset " +
+                                    std::to_string(plan.wal_first) + ", not 1");
+}
+
+Result<PartitionRepairResult> RewriteDescriptor(const std::string& dir, const std::string& table,
+                                                const PartitionRepairOptions& options) {
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("descriptor", dir, {}));
+  PartitionPlan& plan = result.plan;
+  const PartitionReport& r = *plan.inspected;
+  const storage::ReplicaPaths paths(dir);
+  constexpr FindingKind kBlockers[] = {FindingKind::kIdentityMismatch};
+  if (r.info.descriptor) {
+    plan.reason = "replica.json is readable (table " + Quoted(r.info.descriptor->table) + ", term " +
+                  std::to_string(r.info.descriptor->term) + "); nothing to rewrite";
+  } else if (!r.identity) {
+    Refuse(&plan, "the folder's name is not <tid>_<pid>, so the partition it holds is unknown; name it so first");
+  } else if (table.empty()) {
+    Refuse(&plan, "give the table's name (--table NAME) for the new replica.json");
+  } else if (!RefuseOn(&plan, kBlockers)) {
+    storage::Descriptor d;
+    d.table = table;
+    d.tid = r.identity->first;
+    d.pid = r.identity->second;
+    d.role = storage::Role::kFollower;
+    d.term = NewestTerm(r);
+    if (PathExists(paths.descriptor)) plan.steps.push_back("move the unreadable replica.json into quarantine");
+    plan.steps.push_back("write replica.json: table " + Quoted(d.table) + ", tid " + std::to_string(d.tid) +
+                         ", pid " + std::to_string(d.pid) + ", follower at term " + std::to_string(d.term) +
+                         " (the newest term in the WAL, the DB and the snapshots)");
+    plan.notes.push_back("the nameserver makes the replica leader or follower again when the tablet reports it");
+    plan.new_descriptor = d;
+  }
+  Decide(&plan, plan.reason);
+  if (!ShouldApply(result, options)) return result;
+
+  if (PathExists(paths.descriptor)) {
+    KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(PartitionQuarantineRoot(dir, options), "replaced-descriptor",
+                                                         options.command));
+    KV_RETURN_IF_ERROR(q.MoveIn(paths.descriptor, "unreadable replica.json, replaced by a new one"));
+    result.done.push_back("moved the unreadable replica.json to " + q.dir());
+  }
+  KV_RETURN_IF_ERROR(storage::WriteDescriptor(paths.descriptor, *plan.new_descriptor));
+  result.done.push_back("wrote " + paths.descriptor);
+  result.applied = true;
+  return result;
+}
+
+Result<PartitionRepairResult> ReplayPartition(const std::string& dir, const PartitionRepairOptions& options) {
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("replay", dir, {}));
+  PartitionPlan& plan = result.plan;
+  const PartitionReport& r = *plan.inspected;
+  const uint64_t applied = r.info.applied ? r.info.applied->offset : 0;
+  if (!RefuseOn(&plan, kOpenBlockers)) {
+    const wal::LogTail* tail = r.info.wal ? &*r.info.wal : nullptr;
+    if (r.Has(FindingKind::kTornTail)) {
+      plan.steps.push_back("cut the WAL's torn tail (" + std::to_string(tail->torn_bytes) +
+                           " bytes) into quarantine (<time>-torn-tail)");
+    }
+    if (r.Has(FindingKind::kWalMissing)) {
+      plan.steps.push_back("make an empty WAL that continues at offset " + std::to_string(applied + 1));
+    }
+    if (tail != nullptr && !tail->empty && tail->last_offset > applied) {
+      plan.steps.push_back("apply WAL " + Range(applied + 1, tail->last_offset) + " (" +
+                           std::to_string(tail->last_offset - applied) + " records) to the DB");
+    }
+  }
+  Decide(&plan, "the DB has applied every record of the WAL (offset " + std::to_string(applied) + ")");
+  if (!ShouldApply(result, options)) return result;
+
+  storage::StorageEnv env;
+  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, PartitionQuarantineRoot(dir, options), env));
+  result.applied_after = replica->Applied();
+  replica.reset();  // closing flushes what was replayed
+  result.done.push_back("replayed: the DB has applied " + result.applied_after->ToString());
+  result.applied = true;
+  return result;
+}
+
+Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const PartitionRepairOptions& options) {
+  inspect::PartitionInspectOptions look;
+  look.verify_wal = true;  // the rebuild reads the WAL: find its damage before planning on it
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("rebuild", dir, look));
+  PartitionPlan& plan = result.plan;
+  const PartitionReport& r = *plan.inspected;
+  const std::string root = PartitionQuarantineRoot(dir, options);
+  if (RefuseOn(&plan, kRebuildBlockers)) return result;
+
+  const inspect::SnapshotView* newest = r.NewestValidSnapshot();
+  const bool wal_has_records = r.info.wal && !r.info.wal->empty;
+  const uint64_t up_to = wal_has_records ? r.info.wal->last_offset : newest ? newest->info.offset : 0;
+  std::vector<std::string> skipped;
+  auto base = PlanRebuildFromGoodSnapshot(dir, up_to, &skipped);
+  for (const std::string& s : skipped) plan.notes.push_back("passing over snapshot " + s);
+  if (!base.ok()) {
+    Refuse(&plan, base.status().message());
+    return result;
+  }
+  plan.rebuild = *base;
+  plan.steps.push_back("build the new DB in db.rebuild/ from " +
+                       (base->snapshot ? "a copy of snapshot " + base->snapshot->dir + " at " + base->start.ToString()
+                                       : std::string("an empty DB")) +
+                       ", replaying WAL " +
+                       (up_to > base->start.offset ? Range(base->start.offset + 1, up_to) : "nothing") + " (" +
+                       std::to_string(base->records_to_replay()) + " records)");
+  if (base->replaces_db) plan.steps.push_back("move db/ into quarantine (" + root + "/<time>-replaced-db)");
+  plan.steps.push_back("rename db.rebuild/ to db/");
+
+  const std::optional<LogPosition>& applied = r.info.applied;
+  if (applied && applied->offset > up_to) {
+    plan.lost = OffsetRange{up_to + 1, applied->offset};
+    plan.choices = {
+        "rebuild up to offset " + std::to_string(up_to) + " (`repair partition rebuild " + dir +
+            " --apply --accept-loss`): " + Range(up_to + 1, applied->offset) +
+            " leave this replica; the old DB, which holds them, stays in quarantine",
+        "or leave this replica as it is and recover the partition from a replica that holds offsets up to " +
+            std::to_string(applied->offset) + " (`inspect tablet --json` on each tablet shows their last offsets)"};
+  } else if (!applied && base->replaces_db) {
+    plan.notes.push_back("the old DB cannot be read, so what it held beyond offset " + std::to_string(up_to) +
+                         " (if anything) is unknown; it stays in quarantine");
+  }
+  if (r.Has(FindingKind::kTornTail)) {
+    plan.notes.push_back("the WAL's torn tail stays; opening the replica cuts it into quarantine");
+  }
+  if (r.Has(FindingKind::kHistoryDiverged)) {
+    plan.notes.push_back("the old DB's history differs from the WAL's; the new DB follows the WAL");
+  }
+  Decide(&plan, "");
+  if (plan.lost && options.apply && !options.accept_loss) {
+    Refuse(&plan, "applying drops " + Range(plan.lost->from, plan.lost->to) +
+                      " that the DB had applied; rerun with --accept-loss, or take another way out (see the choices)");
+  }
+  if (!ShouldApply(result, options)) return result;
+
+  KV_ASSIGN_OR_RETURN(FileLock lock, LockForRepair(storage::ReplicaPaths(dir).wal));
+  storage::StorageEnv env;
+  storage::RebuildOptions ro;
+  ro.quarantine_root = root;
+  ro.command = options.command;
+  KV_ASSIGN_OR_RETURN(storage::RebuildOutcome outcome, storage::RebuildDbHoldingLock(dir, *base, env, ro));
+  result.done.push_back("rebuilt db/ up to offset " + std::to_string(up_to) + " (" +
+                        std::to_string(outcome.records_replayed) + " WAL records replayed)");
+  if (!outcome.quarantine_dir.empty()) result.done.push_back("the old db/ is in " + outcome.quarantine_dir);
+  result.applied = true;
+  ReadBack(dir, &result);
+  return result;
+}
+
+Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t after,
+                                                const PartitionRepairOptions& options) {
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("truncate", dir, {}));
+  PartitionPlan& plan = result.plan;
+  const PartitionReport& r = *plan.inspected;
+  const std::string root = PartitionQuarantineRoot(dir, options);
+  if (RefuseOn(&plan, kOpenBlockers)) return result;
+
+  const uint64_t applied = r.info.applied ? r.info.applied->offset : 0;
+  const uint64_t wal_last = r.info.wal ? r.info.wal->last_offset : 0;
+  std::string past;
+  for (const inspect::SnapshotView& s : r.snapshots) {
+    if (s.info.offset > after) past += (past.empty() ? "" : ", ") + s.info.dir;
+  }
+  const bool cuts = wal_last > after || applied > after || !past.empty();
+  if (cuts && wal_last > applied) {
+    plan.steps.push_back("open the replica, which first applies WAL " + Range(applied + 1, wal_last));
+  }
+  if (wal_last > after) {
+    plan.lost = OffsetRange{after + 1, wal_last};
+    plan.steps.push_back("cut WAL " + Range(after + 1, wal_last) + " (" + std::to_string(wal_last - after) +
+                         " records) into quarantine (" + root + "/<time>-truncate-after-" + std::to_string(after) +
+                         "), as a readable WAL segment");
+  }
+  if (!past.empty()) plan.steps.push_back("move the snapshots past offset " + std::to_string(after) +
+                                          " into quarantine: " + past);
+  if (std::max(applied, wal_last) > after) {
+    auto rebuild = storage::PlanRebuild(dir, after);
+    if (!rebuild.ok()) {
+      Refuse(&plan, "the DB must be cut back too, and " + rebuild.status().message());
+      return result;
+    }
+    plan.rebuild = *rebuild;
+    plan.steps.push_back(rebuild->Describe());
+  }
+  Decide(&plan, "the WAL ends at offset " + std::to_string(wal_last) + " and the DB applied " +
+                    std::to_string(applied) + ": nothing lies after offset " + std::to_string(after));
+  if (!ShouldApply(result, options)) return result;
+
+  storage::StorageEnv env;
+  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, root, env));
+  KV_ASSIGN_OR_RETURN(storage::TruncateOutcome cut, replica->TruncateAfter(after));
+  result.applied_after = replica->Applied();
+  replica.reset();
+  if (cut.wal.changed) {
+    result.done.push_back("cut WAL " + Range(cut.wal.first_cut_offset, cut.wal.last_cut_offset) + " (" +
+                          std::to_string(cut.wal.records_cut) + " records) into " + cut.wal.quarantine_dir);
+  }
+  for (const std::string& s : cut.moved_snapshots) result.done.push_back("moved snapshot " + s + " into quarantine");
+  if (cut.rebuild) {
+    result.done.push_back("rebuilt db/ up to offset " + std::to_string(after) +
+                          (cut.rebuild->quarantine_dir.empty() ? "" : "; the old db/ is in " + cut.rebuild->quarantine_dir));
+  }
+  result.applied = true;
+  return result;
+}
+
+int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRepairOptions& options, bool json) {
+  const PartitionPlan& p = result.plan;
+  if (json) {
+    nlohmann::json j = {{"type", "plan"},
+                        {"command", p.command},
+                        {"dir", p.dir},
+                        {"verdict", PlanVerdictName(p.verdict)},
+                        {"reason", p.reason},
+                        {"steps", p.steps},
+                        {"lost", p.lost ? nlohmann::json(*p.lost) : nlohmann::json(nullptr)},
+                        {"choices", p.choices},
+                        {"notes", p.notes},
+                        {"applied", result.applied},
+                        {"done", result.done}};
+    j["applied_after"] = result.applied_after
+                             ? nlohmann::json{{"term", result.applied_after->term}, {"offset", result.applied_after->offset}}
+                             : nlohmann::json(nullptr);
+    cli::PrintJsonLine(j);
+  } else {
+    std::printf("repair partition %s %s: %s\n", p.command.c_str(), p.dir.c_str(), PlanVerdictName(p.verdict));
+    if (!p.steps.empty()) {
+      cli::Table steps({"step", result.applied ? "done" : "would do"});
+      for (size_t i = 0; i < p.steps.size(); ++i) steps.AddRow({std::to_string(i + 1), p.steps[i]});
+      steps.Print();
+    }
+    if (p.lost) std::printf("loses: %s (kept in quarantine)\n", Range(p.lost->from, p.lost->to).c_str());
+    for (const std::string& c : p.choices) std::printf("choice: %s\n", c.c_str());
+    for (const std::string& n : p.notes) std::printf("note: %s\n", n.c_str());
+    if (p.verdict == PlanVerdict::kNothingToDo) std::printf("%s; nothing to do\n", p.reason.c_str());
+    for (const std::string& d : result.done) std::printf("done: %s\n", d.c_str());
+  }
+  if (p.verdict == PlanVerdict::kRefused) {
+    std::fprintf(stderr, "repair: refused: %s\n", p.reason.c_str());
+    return cli::kExitFailed;
+  }
+  if (p.verdict == PlanVerdict::kRepair && !options.apply) {
+    std::fprintf(stderr, "repair: dry run, nothing changed; rerun with --apply\n");
+  }
+  return cli::kExitOk;
+}
+
+void PartitionRepairCommand::AddFlags(CLI::App* app) {
+  app->add_option("DIR", dir_, "the replica folder, DATA_DIR/partitions/<tid>_<pid>")->required();
+  app->add_flag("--apply", options_.apply, "act (default: only print the plan)");
+  app->add_option("--quarantine", options_.quarantine_root,
+                  "quarantine root, on the same filesystem as DIR (default: DATA_DIR/quarantine, or DIR/quarantine "
+                  "when DIR is not under a partitions/ folder)");
+  AddOwnFlags(app);
+}
+
+int PartitionRepairCommand::Run(const cli::CommonFlags& common) {
+  options_.command = PartitionRepairCommandLine(Path().back(), dir_, options_, OwnArgs());
+  auto result = Repair(dir_, options_);
+  if (!result.ok()) return cli::ReportError(result.status());
+  return PrintPartitionRepair(*result, options_, common.json);
+}
+
+}  // namespace kv::repair

@@ -1,0 +1,417 @@
+// `repair partition descriptor|replay|rebuild|truncate|verify` (invariant 8:
+// repair never deletes, dry-runs unless applied, refuses while the replica is
+// in use), each against the damage it exists for, with the data checked after.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <functional>
+
+#include <rocksdb/db.h>
+
+#include "common/file.h"
+#include "inspect/partition_inspect.h"
+#include "repair/partition_repair.h"
+#include "repair/partition_verify.h"
+#include "tests/partition_tools_fixtures.h"
+#include "tests/wal_test_util.h"
+#include "wal/reader.h"
+
+using namespace kv;
+using inspect::FindingKind;
+using repair::PlanVerdict;
+using storage::LogPosition;
+namespace fs = std::filesystem;
+
+namespace {
+
+repair::PartitionRepairOptions DryRun() { return {}; }
+repair::PartitionRepairOptions Apply(bool accept_loss = false) {
+  repair::PartitionRepairOptions o;
+  o.apply = true;
+  o.accept_loss = accept_loss;
+  o.command = "test";
+  return o;
+}
+
+template <typename R>
+R Ok(Result<R> r) {
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+
+bool Finds(const std::string& dir, FindingKind kind) {
+  inspect::PartitionInspectOptions o;
+  o.verify_sst = true;
+  return Ok(inspect::InspectPartition(dir, o)).Has(kind);
+}
+
+bool Consistent(const std::string& dir) {
+  const repair::VerifyReport v = Ok(repair::VerifyPartition(dir));
+  for (const std::string& p : v.problems) UNSCOPED_INFO(p);
+  return v.consistent();
+}
+
+// A dry run plans, changes nothing and returns the plan.
+repair::PartitionPlan PlanOnly(test::PartitionFixture& f,
+                               const std::function<Result<repair::PartitionRepairResult>()>& repair) {
+  const std::string before = test::FingerprintTree(f.tmp.path());
+  repair::PartitionRepairResult r = Ok(repair());
+  CHECK_FALSE(r.applied);
+  CHECK(test::FingerprintTree(f.tmp.path()) == before);
+  return r.plan;
+}
+
+test::ProgramRun RunRepair(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{KV_BINARY_DIR "/repair/repair"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return test::RunProgram(argv);
+}
+
+}  // namespace
+
+TEST_CASE("a damaged SST: inspect finds it, verify fails, rebuild fixes it, verify passes", "[repair][partition]") {
+  test::PartitionFixture f;
+  const test::Content written = f.WalContent();
+  f.DamageSst();
+  CHECK(Finds(f.dir, FindingKind::kSstDamaged));
+  CHECK_FALSE(Consistent(f.dir));
+
+  const auto plan = PlanOnly(f, [&] { return repair::RebuildPartition(f.dir, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  REQUIRE(plan.rebuild.has_value());
+  CHECK_FALSE(plan.rebuild->snapshot.has_value());  // the WAL starts at 1
+  CHECK(plan.rebuild->up_to == 200);
+  CHECK_FALSE(plan.lost.has_value());
+
+  auto done = Ok(repair::RebuildPartition(f.dir, Apply()));
+  CHECK(done.applied);
+  CHECK(done.applied_after == LogPosition{1, 200});
+  CHECK(Consistent(f.dir));
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
+  CHECK(f.OpenedContent() == written);
+  const auto q = test::QuarantineFolders(f.quarantine, "replaced-db");
+  REQUIRE(q.size() == 1);
+  CHECK(PathExists(q[0] + "/CURRENT"));  // the damaged DB, whole, side by side
+}
+
+TEST_CASE("a missing SST: inspect finds it, verify fails, rebuild from a snapshot fixes it", "[repair][partition]") {
+  test::PartitionFixture f;
+  {
+    auto r = f.Open();
+    REQUIRE(r->CreateSnapshot().ok());  // at 200
+    test::WriteTestPuts(*r, 1, 50, 10);
+  }
+  const test::Content written = f.WalContent();
+  f.RemoveSst();
+  const auto report = Ok(inspect::InspectPartition(f.dir, {}));
+  CHECK((report.Has(FindingKind::kDbUnreadable) || report.Has(FindingKind::kSstMissing)));
+  CHECK_FALSE(Consistent(f.dir));
+
+  const auto plan = PlanOnly(f, [&] { return repair::RebuildPartition(f.dir, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  REQUIRE(plan.rebuild->snapshot.has_value());
+  CHECK(plan.rebuild->start == LogPosition{1, 200});
+  CHECK(plan.rebuild->records_to_replay() == 50);
+
+  Ok(repair::RebuildPartition(f.dir, Apply()));
+  CHECK(Consistent(f.dir));
+  CHECK(f.OpenedContent() == written);
+}
+
+TEST_CASE("rebuild passes over a snapshot that does not hold what its manifest says", "[repair][partition]") {
+  test::PartitionFixture f(60);
+  {
+    auto r = f.Open();
+    REQUIRE(r->CreateSnapshot().ok());  // at 60
+    test::WriteTestPuts(*r, 1, 20, 10);
+  }
+  const std::string manifest = f.dir + "/snapshots/" + storage::SnapshotDirName(60) + "/manifest.json";
+  std::string text = test::ReadFile(manifest);
+  text.replace(text.find("\"record_count\": 60"), 18, "\"record_count\": 61");
+  test::WriteFile(manifest, text);
+  std::vector<std::string> skipped;
+  auto plan = Ok(repair::PlanRebuildFromGoodSnapshot(f.dir, 80, &skipped));
+  CHECK_FALSE(plan.snapshot.has_value());  // the WAL from offset 1 instead
+  REQUIRE(skipped.size() == 1);
+  CHECK_THAT(skipped[0], Catch::Contains("61"));
+}
+
+TEST_CASE("a WAL ahead of the DB: needs-replay, and replay applies it", "[repair][partition]") {
+  test::PartitionFixture f(50);
+  f.AppendToWal(30, 2);  // 51..80, written past the DB
+  CHECK(Finds(f.dir, FindingKind::kNeedsReplay));
+  CHECK(Consistent(f.dir));  // the DB holds exactly what the WAL says up to its applied offset
+
+  const auto plan = PlanOnly(f, [&] { return repair::ReplayPartition(f.dir, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  REQUIRE(plan.steps.size() == 1);
+  CHECK_THAT(plan.steps[0], Catch::Contains("offsets 51..80 (30 records)"));
+
+  auto done = Ok(repair::ReplayPartition(f.dir, Apply()));
+  CHECK(done.applied_after == LogPosition{2, 80});
+  CHECK(f.Info().applied == LogPosition{2, 80});  // flushed: it stays applied
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
+  CHECK(Consistent(f.dir));
+  CHECK(f.OpenedContent() == f.WalContent());
+
+  auto again = Ok(repair::ReplayPartition(f.dir, Apply()));
+  CHECK(again.plan.verdict == PlanVerdict::kNothingToDo);
+}
+
+TEST_CASE("replay also cuts a torn tail into quarantine", "[repair][partition]") {
+  test::PartitionFixture f(50);
+  f.AppendToWal(5);
+  test::AppendBytes(wal::ListSegmentFiles(f.wal()).value().back(), std::string(30, '\x07'));
+  auto plan = Ok(repair::ReplayPartition(f.dir, DryRun())).plan;
+  REQUIRE(plan.steps.size() == 2);
+  CHECK_THAT(plan.steps[0], Catch::Contains("torn tail (30 bytes)"));
+  Ok(repair::ReplayPartition(f.dir, Apply()));
+  CHECK(test::QuarantineFolders(f.quarantine, "torn-tail").size() == 1);
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
+}
+
+TEST_CASE("a DB ahead of a damaged WAL: the plan lists the loss, and rebuild needs --accept-loss",
+          "[repair][partition]") {
+  test::PartitionFixture f(30);
+  f.CutWalTail(20);  // mid-record: offset 30 is gone, a torn tail remains
+  const test::Content kept = f.WalContent();
+  CHECK(f.Info().applied == LogPosition{1, 30});
+  CHECK(Finds(f.dir, FindingKind::kDbAheadOfWal));
+  CHECK_FALSE(Consistent(f.dir));
+  CHECK(Ok(repair::ReplayPartition(f.dir, DryRun())).plan.verdict == PlanVerdict::kRefused);
+
+  const auto plan = PlanOnly(f, [&] { return repair::RebuildPartition(f.dir, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  REQUIRE(plan.lost.has_value());
+  CHECK(plan.lost->from == 30);
+  CHECK(plan.lost->to == 30);
+  REQUIRE(plan.choices.size() == 2);
+  CHECK_THAT(plan.choices[0], Catch::Contains("--accept-loss"));
+  CHECK_THAT(plan.choices[1], Catch::Contains("recover the partition from a replica"));
+
+  const auto refused = PlanOnly(f, [&] { return repair::RebuildPartition(f.dir, Apply()); });
+  CHECK(refused.verdict == PlanVerdict::kRefused);
+  CHECK_THAT(refused.reason, Catch::Contains("--accept-loss"));
+
+  auto done = Ok(repair::RebuildPartition(f.dir, Apply(/*accept_loss=*/true)));
+  CHECK(done.applied_after == LogPosition{1, 29});
+  CHECK(Consistent(f.dir));
+  CHECK(f.OpenedContent() == kept);
+  CHECK(test::QuarantineFolders(f.quarantine, "replaced-db").size() == 1);  // the old DB, holding offset 30
+}
+
+TEST_CASE("rebuild bridges a WAL gap from a snapshot, and follows the WAL's history", "[repair][partition]") {
+  test::PartitionFixture f(20);
+  SECTION("gap") {
+    const std::string old_db = f.SaveDb("db-at-20");
+    {
+      auto r = f.Open();
+      test::WriteTestPuts(*r, 1, 300, 10);
+      REQUIRE(r->CreateSnapshot().ok());
+      test::WriteTestPuts(*r, 1, 10, 10);
+      REQUIRE_FALSE(r->PurgeObsoleteWal(UINT64_MAX, 0)->deleted.empty());
+    }
+    f.PutBackDb(old_db);
+    CHECK(Finds(f.dir, FindingKind::kWalGap));
+  }
+  SECTION("diverged") {
+    const std::string old_db = f.SaveDb("db-term-1");
+    {
+      auto r = f.OpenLeader(2);
+      REQUIRE(r->TruncateAfter(15).ok());
+      test::WriteTestPuts(*r, 2, 5, 5);  // 16..20 again, at term 2
+    }
+    f.PutBackDb(old_db);
+    CHECK(Finds(f.dir, FindingKind::kHistoryDiverged));
+  }
+  CHECK_FALSE(Consistent(f.dir));
+  CHECK(Ok(repair::ReplayPartition(f.dir, DryRun())).plan.verdict == PlanVerdict::kRefused);
+  Ok(repair::RebuildPartition(f.dir, Apply()));
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
+  CHECK(Consistent(f.dir));
+  auto r = f.Open();
+  CHECK(r->Applied() == r->LastLogged());
+}
+
+TEST_CASE("verify fails on data the WAL never wrote, and rebuild restores the WAL's content", "[repair][partition]") {
+  test::PartitionFixture f(40);
+  {
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(rocksdb::Options(), f.db(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    REQUIRE(db->Put(rocksdb::WriteOptions(), "dkey7", "not what the WAL says").ok());
+    REQUIRE(db->Flush(rocksdb::FlushOptions()).ok());
+  }
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());  // nothing the cheap look can see
+  const repair::VerifyReport v = Ok(repair::VerifyPartition(f.dir));
+  CHECK_FALSE(v.consistent());
+  REQUIRE(v.expected.has_value());
+  REQUIRE(v.actual.has_value());
+  CHECK(v.expected->record_count == v.actual->record_count);
+  CHECK(v.expected->sum != v.actual->sum);
+  CHECK(v.records_replayed == 40);
+
+  Ok(repair::RebuildPartition(f.dir, Apply()));
+  CHECK(Consistent(f.dir));
+  CHECK(f.OpenedContent() == f.WalContent());
+}
+
+TEST_CASE("verify derives the content from the newest snapshot, deletes included", "[repair][partition]") {
+  test::PartitionFixture f(30);
+  {
+    auto r = f.Open();
+    REQUIRE(r->CreateSnapshot().ok());  // at 30
+    std::vector<wal::Record> changes{wal::Record::Delete(1, test::TestKey(3)), wal::Record::Put(1, test::TestKey(4), "new"),
+                                     wal::Record::Put(1, "fresh", "x"), wal::Record::Delete(1, "never-there")};
+    REQUIRE(r->Write(1, &changes).ok());
+    REQUIRE(r->PurgeObsoleteWal(UINT64_MAX, 0).ok());
+  }
+  const repair::VerifyReport v = Ok(repair::VerifyPartition(f.dir));
+  for (const auto& p : v.problems) UNSCOPED_INFO(p);
+  CHECK(v.consistent());
+  CHECK_THAT(v.base, Catch::Contains("snapshot"));
+  CHECK(v.records_replayed == 4);
+  CHECK(v.at == LogPosition{1, 34});
+  CHECK(v.actual->record_count == 30);
+}
+
+TEST_CASE("truncate --after cuts log and data back, saving what was cut", "[repair][partition]") {
+  test::PartitionFixture f(60);
+  {
+    auto r = f.Open();
+    REQUIRE(r->CreateSnapshot().ok());  // at 60: past the cut
+    test::WriteTestPuts(*r, 1, 20, 10);
+  }
+  f.AppendToWal(5);  // 81..85, not applied yet
+  const test::Content prefix = f.WalContent(45);
+
+  const auto plan = PlanOnly(f, [&] { return repair::TruncatePartition(f.dir, 45, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  REQUIRE(plan.lost.has_value());
+  CHECK(plan.lost->from == 46);
+  CHECK(plan.lost->to == 85);
+  REQUIRE(plan.rebuild.has_value());
+  CHECK(plan.rebuild->up_to == 45);
+
+  auto done = Ok(repair::TruncatePartition(f.dir, 45, Apply()));
+  CHECK(done.applied_after == LogPosition{1, 45});
+  CHECK(f.Info().last == LogPosition{1, 45});
+  CHECK(f.OpenedContent() == prefix);
+  CHECK(Consistent(f.dir));
+  const auto cut = test::QuarantineFolders(f.quarantine, "truncate-after-45");
+  REQUIRE(cut.size() == 1);
+  CHECK(test::ReadAll(cut[0]).offsets.size() == 40);  // 46..85, a readable WAL
+  CHECK(test::QuarantineFolders(f.quarantine, "truncated-snapshot").size() == 1);
+
+  CHECK(Ok(repair::TruncatePartition(f.dir, 45, Apply())).plan.verdict == PlanVerdict::kNothingToDo);
+  CHECK(Ok(repair::TruncatePartition(f.dir, 100, Apply())).plan.verdict == PlanVerdict::kNothingToDo);
+}
+
+TEST_CASE("descriptor writes a new replica.json at the newest term, the old one to quarantine", "[repair][partition]") {
+  test::PartitionFixture f(10);
+  {
+    auto r = f.OpenLeader(3);
+    test::WriteTestPuts(*r, 3, 5);
+  }
+  test::WriteFile(f.dir + "/replica.json", "garbage");
+  CHECK(Ok(repair::ReplayPartition(f.dir, Apply())).plan.verdict == PlanVerdict::kRefused);
+  CHECK(Ok(repair::RewriteDescriptor(f.dir, "", Apply())).plan.verdict == PlanVerdict::kRefused);
+
+  const auto plan = PlanOnly(f, [&] { return repair::RewriteDescriptor(f.dir, "t7", DryRun()); });
+  REQUIRE(plan.new_descriptor.has_value());
+  CHECK(plan.new_descriptor->term == 3);
+  Ok(repair::RewriteDescriptor(f.dir, "t7", Apply()));
+  const auto info = f.Info();
+  REQUIRE(info.descriptor.has_value());
+  CHECK(info.descriptor->role == storage::Role::kFollower);
+  CHECK(info.descriptor->term == 3);
+  CHECK(info.descriptor->table == "t7");
+  CHECK(test::QuarantineFolders(f.quarantine, "replaced-descriptor").size() == 1);
+  CHECK(f.Open()->Applied() == LogPosition{3, 15});
+}
+
+TEST_CASE("every partition repair refuses, touching nothing, while the replica is in use (invariant 8)",
+          "[repair][partition][lock]") {
+  test::PartitionFixture f(20);
+  std::unique_ptr<storage::Replica> open;
+  std::optional<FileLock> tablet;
+  SECTION("the replica is open") { open = f.Open(); }
+  SECTION("a tablet holds DATA_DIR/LOCK") { tablet.emplace(Ok(FileLock::Acquire(f.tmp / "LOCK"))); }
+  // An open replica may still write into db/ on its own; its log and folder stay as they are.
+  const std::string watched = open ? f.wal() : f.tmp.path();
+  const std::string before = test::FingerprintTree(watched);
+  for (bool apply : {false, true}) {
+    repair::PartitionRepairOptions o = apply ? Apply(true) : DryRun();
+    CHECK(repair::ReplayPartition(f.dir, o).status().IsBusy());
+    CHECK(repair::RebuildPartition(f.dir, o).status().IsBusy());
+    CHECK(repair::TruncatePartition(f.dir, 5, o).status().IsBusy());
+    CHECK(repair::RewriteDescriptor(f.dir, "t7", o).status().IsBusy());
+  }
+  CHECK(repair::VerifyPartition(f.dir).status().IsBusy());
+  CHECK(test::FingerprintTree(watched) == before);
+  CHECK_FALSE(PathExists(f.quarantine));
+}
+
+TEST_CASE("the quarantine defaults to the data dir's", "[repair][partition]") {
+  CHECK(repair::PartitionQuarantineRoot("/d/partitions/7_3", {}) == "/d/quarantine");
+  CHECK(repair::PartitionQuarantineRoot("/d/partitions/7_3/", {}) == "/d/quarantine");
+  CHECK(repair::PartitionQuarantineRoot("partitions/7_3", {}) == "./quarantine");
+  CHECK(repair::PartitionQuarantineRoot("/elsewhere/7_3", {}) == "/elsewhere/7_3/quarantine");
+  CHECK(repair::PartitionQuarantineRoot("/d/partitions/copy", {}) == "/d/partitions/copy/quarantine");
+  repair::PartitionRepairOptions o;
+  o.quarantine_root = "/q";
+  CHECK(repair::PartitionQuarantineRoot("/d/partitions/7_3", o) == "/q");
+}
+
+TEST_CASE("repair partition: exit codes and output", "[repair][partition][cli]") {
+  test::PartitionFixture f(30);
+  SECTION("dry run 0, nothing changed; --apply 0") {
+    f.AppendToWal(5);
+    const std::string before = test::FingerprintTree(f.tmp.path());
+    auto dry = RunRepair({"partition", "replay", f.dir, "--json"});
+    CHECK(dry.exit_code == 0);
+    CHECK(test::FingerprintTree(f.tmp.path()) == before);
+    auto lines = test::JsonLines(dry.out);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["verdict"] == "repair");
+    CHECK(lines[0]["applied"] == false);
+    CHECK_THAT(dry.err, Catch::Contains("dry run"));
+    auto apply = RunRepair({"partition", "replay", f.dir, "--apply"});
+    CHECK(apply.exit_code == 0);
+    CHECK_THAT(apply.out, Catch::Contains("done: replayed"));
+    CHECK(f.Info().applied == LogPosition{1, 35});
+    auto verify = RunRepair({"partition", "verify", f.dir});
+    CHECK(verify.exit_code == 0);
+    CHECK_THAT(verify.out, Catch::Contains("consistent"));
+  }
+  SECTION("refused or inconsistent: 1") {
+    f.RemoveSst();
+    auto verify = RunRepair({"partition", "verify", f.dir, "--json"});
+    CHECK(verify.exit_code == 1);
+    auto lines = test::JsonLines(verify.out);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back()["verdict"] == "inconsistent");
+    auto replay = RunRepair({"partition", "replay", f.dir, "--apply"});
+    CHECK(replay.exit_code == 1);
+    CHECK_THAT(replay.err, Catch::Contains("refused"));
+    CHECK_THAT(replay.err, Catch::Contains("repair partition rebuild"));
+    auto lock = FileLock::Acquire(f.tmp / "LOCK");
+    REQUIRE(lock.ok());
+    auto busy = RunRepair({"partition", "rebuild", f.dir, "--apply"});
+    CHECK(busy.exit_code == 1);
+    CHECK_THAT(busy.err, Catch::Contains("LOCK"));
+  }
+  SECTION("bad usage or no folder: 2") {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"partition", "replay", f.tmp / "nope"},
+                                                                  {"partition", "verify", f.tmp / "nope"},
+                                                                  {"partition", "truncate", f.dir, "--after", "-1"},
+                                                                  {"partition", "truncate", f.dir},
+                                                                  {"partition", "descriptor", f.dir},
+                                                                  {"partition", "rebuild"}}) {
+      auto run = RunRepair(args);
+      INFO(args[1]);
+      CHECK(run.exit_code == 2);
+      CHECK(run.out.empty());
+    }
+  }
+}
