@@ -1,0 +1,45 @@
+// Shared by the tests that run real clusters on the playground: start one
+// (going down by PID when the object dies), connect a client, and compare
+// what every replica of every partition reports about itself.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cluster/client/kv_client.h"
+#include "ops/playground.h"
+#include "tests/test_util.h"
+
+namespace kv::test {
+
+struct PlaygroundSpec {
+  int tablets = 3;
+  std::string zk_cluster;
+  std::string zk_root_path;
+};
+
+// A playground in tmp/playground with the servers of this build; fails the
+// test (with the reason) when it does not come up.
+std::unique_ptr<ops::ScopedPlayground> StartPlayground(const TempDir& tmp, const PlaygroundSpec& spec);
+inline std::unique_ptr<ops::ScopedPlayground> StartPlayground(const TempDir& tmp, int tablets) {
+  return StartPlayground(tmp, PlaygroundSpec{tablets});
+}
+std::unique_ptr<client::Client> ConnectTo(const ops::Playground& playground);
+
+bool WaitUntil(std::chrono::milliseconds timeout, const std::function<bool()>& condition);
+
+using PartitionKey = std::pair<uint32_t, uint32_t>;  // tid, pid
+// Every replica on every running tablet, with content checksums, by partition.
+std::map<PartitionKey, std::vector<v1::ReplicaStatus>> ReplicaStatusByPartition(client::Client& client,
+                                                                                 const ops::Playground& playground);
+// Empty when each partition has `replicas` replicas, exactly one leader, and
+// every replica the leader's last (term, offset) and content checksum;
+// otherwise what differs first.
+std::string DescribeDivergence(const std::map<PartitionKey, std::vector<v1::ReplicaStatus>>& status, size_t replicas);
+
+}  // namespace kv::test
