@@ -8,7 +8,7 @@ static v1::Acks Acks() { return getenv("ACKS_LEADER") ? v1::ACKS_LEADER : v1::AC
 static int Threads() { return getenv("THREADS") ? atoi(getenv("THREADS")) : 16; }
 TEST_CASE("scratch bench", "[.bench]") {
   ThreeTablets c([](tablet::TabletServerOptions* o) { o->tablet.partition.majority_timeout = std::chrono::seconds(2); o->tablet.storage = storage::StorageEnvOptions{}; });
-  const int P = 8;
+  const int P = getenv("PARTS") ? atoi(getenv("PARTS")) : 8;
   std::vector<tablet::LeaseGrant> grants;
   for (int p = 0; p < P; ++p) {
     for (int i = 1; i < 3; ++i) REQUIRE(CreateReplica(*c.tablets[i], Spec(1, p, v1::FOLLOWER, 1, {}, Acks())).code() == v1::OK);
