@@ -70,7 +70,9 @@ v1::ShowTableResponse NsClient::ShowTable(const std::string& name) {
   return Call(&v1::NameServer::Stub::ShowTable, request);
 }
 
-v1::ShowTabletResponse NsClient::ShowTablet() { return Call(&v1::NameServer::Stub::ShowTablet, v1::ShowTabletRequest()); }
+v1::ShowTabletResponse NsClient::ShowTablet() {
+  return Call(&v1::NameServer::Stub::ShowTablet, v1::ShowTabletRequest());
+}
 
 v1::ConfGetResponse NsClient::ConfGet(const std::string& key) {
   v1::ConfGetRequest request;

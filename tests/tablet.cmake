@@ -8,5 +8,5 @@ endif()
 kv_add_test(tablet_test
   tablet_test_util.cc storage_test_util.cc
   tablet_replication_test.cc tablet_fencing_test.cc tablet_control_test.cc tablet_nameserver_link_test.cc
-  tablet_binary_test.cc tablet_zz_scratch_bench_test.cc
+  tablet_binary_test.cc
   LIBS kv_tablet kv_storage LABELS tablet)

@@ -50,7 +50,8 @@ v1::ScanResponse ScanFrom(TestTablet& t, const std::string& from, uint32_t limit
 
 }  // namespace
 
-TEST_CASE("CreateReplica is idempotent, a conflicting spec is ALREADY_EXISTS and a bad one INVALID_ARGUMENT", "[tablet]") {
+TEST_CASE("CreateReplica is idempotent, a conflicting spec is ALREADY_EXISTS and a bad one INVALID_ARGUMENT",
+          "[tablet]") {
   LoneLeader l;
   const v1::ReplicaSpec spec = Spec(kTid, kPid, v1::LEADER, 1, {}, v1::ACKS_MAJORITY, 1);
   CHECK(CreateReplica(l.tablet, spec).code() == v1::OK);

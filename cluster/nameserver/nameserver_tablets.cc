@@ -117,8 +117,8 @@ Status NameServer::SetTabletStateLocked(TabletEntry& tablet, TabletState state) 
 
 Status NameServer::OnTabletOfflineLocked(TabletEntry& tablet) {
   const std::string& endpoint = tablet.meta.endpoint;
-  spdlog::warn("tablet {}: no heartbeat for {} ms: marking it {}", endpoint, timing_.tablet_offline_timeout.count(),
-               TabletStateName(TabletState::kOffline));
+  spdlog::warn("tablet {}: no heartbeat for over {} ms: marking it {}", endpoint,
+               timing_.tablet_offline_timeout.count(), TabletStateName(TabletState::kOffline));
   for (auto& [name, table] : tables_) {
     TableMeta updated = table;
     bool touched = false;

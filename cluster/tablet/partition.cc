@@ -189,7 +189,7 @@ Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaSta
     status->set_record_count(*count);
     counts_.Offer(applied, *count);
   } else {
-    status->set_record_count(counts_.Get(*replica_));
+    status->set_record_count(counts_.Get());
   }
   std::lock_guard<std::mutex> l(mu_);
   switch (acting_) {
@@ -209,6 +209,11 @@ Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaSta
     p->set_needs_snapshot(it->second.needs_snapshot);
   }
   return OkError();
+}
+
+void Partition::RefreshRecordCount() {
+  std::shared_lock<std::shared_mutex> open(open_mu_);
+  if (!closed_) counts_.Refresh(*replica_);
 }
 
 bool Partition::Running(uint64_t generation) const {

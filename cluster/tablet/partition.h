@@ -80,6 +80,7 @@ class Partition : public ReplicationSource {
 
   // fresh_count: count now (GetStatus) instead of the heartbeat's cached count.
   Error FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaStatus* status);
+  void RefreshRecordCount();  // the cached count, when due (record_count_cache.h)
 
   // Stops serving for good (drop, shutdown): replicators end, waiting writes are
   // answered, the replica is closed. Later calls answer NOT_FOUND.

@@ -13,7 +13,8 @@ Result<std::vector<wal::Record>> RecordsFor(const v1::WriteRequest& req) {
     switch (op.type()) {
       case v1::PUT: batch.Put(op.key(), op.value()); break;
       case v1::DELETE: batch.Delete(op.key()); break;
-      default: return Status::InvalidArgument("a write op must be PUT or DELETE, not " + v1::RecordType_Name(op.type()));
+      default:
+        return Status::InvalidArgument("a write op must be PUT or DELETE, not " + v1::RecordType_Name(op.type()));
     }
   }
   if (req.ops_size() > 1) return std::vector<wal::Record>{batch.Finish(0)};

@@ -1,8 +1,8 @@
 // A replica's record count for heartbeats. Counting scans the whole replica,
-// so a heartbeat every 100 ms cannot count afresh: the count is recomputed
-// only when something was applied since, and then at most once per
-// max(min_interval, 20 x the last count's duration), keeping the scans to a
-// few percent of one core however large the replica grows.
+// so it is done off the heartbeat's path (Tablet runs Refresh on a thread of
+// its own) and only when something was applied since, at most once per
+// max(min_interval, 20 x the last count's duration): the scans stay a few
+// percent of one core however large the replica grows.
 #pragma once
 
 #include <chrono>
@@ -18,15 +18,17 @@ class RecordCountCache {
   explicit RecordCountCache(std::chrono::milliseconds min_interval = std::chrono::seconds(1))
       : min_interval_(min_interval) {}
 
-  // The cached count, recounted when due; the last good count if counting fails.
-  uint64_t Get(const storage::Replica& replica);
+  uint64_t Get() const;  // the last count (0 before the first)
+  // Recounts when due; a failed count keeps the last good one.
+  void Refresh(const storage::Replica& replica);
   // A count just made by someone else (GetStatus), at that applied offset.
   void Offer(uint64_t applied_offset, uint64_t count);
 
  private:
   using SteadyTime = std::chrono::steady_clock;
   const std::chrono::milliseconds min_interval_;
-  std::mutex mu_;
+  std::mutex refresh_mu_;  // one count at a time
+  mutable std::mutex mu_;
   bool known_ = false;
   uint64_t count_ = 0;
   uint64_t counted_at_offset_ = 0;

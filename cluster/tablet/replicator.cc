@@ -3,8 +3,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdio>
 
 #include "cluster/tablet/leader_log.h"
 #include "cluster/tablet/log.h"
@@ -34,8 +32,7 @@ Replicator::Replicator(ReplicatorTarget target, ReplicationSource& source, v1::T
   thread_ = std::thread([this] { Run(); });
 }
 
-static std::atomic<long> g_sends{0}, g_records{0}, g_empty{0}; static std::atomic<long> g_rpc_us{0};
-Replicator::~Replicator() { Stop(); if (getenv("RSTATS")) fprintf(stderr, "sends %ld records %ld empty %ld avg rpc us %ld\n", g_sends.load(), g_records.load(), g_empty.load(), g_rpc_us.load() / std::max<long>(1, g_sends.load())); }
+Replicator::~Replicator() { Stop(); }
 
 void Replicator::Stop() {
   {
@@ -131,10 +128,7 @@ milliseconds Replicator::Send(const std::vector<wal::Record>& batch) {
     if (stopping_) return milliseconds(0);
     call_ = &ctx;
   }
-  auto t0 = SteadyTime::now();
   const grpc::Status rpc = stub_.Append(&ctx, req, &resp);
-  g_rpc_us += std::chrono::duration_cast<std::chrono::microseconds>(SteadyTime::now() - t0).count();
-  ++g_sends; g_records += batch.size(); if (batch.empty()) ++g_empty;
   {
     std::lock_guard<std::mutex> l(call_mu_);
     call_ = nullptr;

@@ -34,6 +34,10 @@ Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions opt
     }
   }
   Log().info("{} replica(s) open in {}", t->partitions_.size(), partitions);
+  Tablet* self = t.get();
+  t->counting_ = std::make_unique<Periodic>(std::chrono::seconds(1), [self] {
+    for (const auto& p : self->Hosted()) p->RefreshRecordCount();
+  });
   return t;
 }
 
@@ -124,43 +128,37 @@ void Tablet::ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse
 }
 
 void Tablet::CreateReplica(const v1::CreateReplicaRequest& req, v1::CreateReplicaResponse* resp) {
-  const v1::ReplicaSpec& spec = req.spec();
+  *resp->mutable_error() = Create(req.spec());
+}
+
+Error Tablet::Create(const v1::ReplicaSpec& spec) {
   auto wanted = SettingsFromSpec(spec);
-  if (!wanted.ok()) {
-    *resp->mutable_error() = FromStatus(wanted.status());
-    return;
-  }
+  if (!wanted.ok()) return FromStatus(wanted.status());
   const PartitionKey key = KeyOf(spec.partition());
+  const std::string where = "partition " + key.ToString();
   std::lock_guard<std::mutex> control(control_mu_);
   Error e;
   std::shared_ptr<Partition> p = Find(key, &e);
   if (p && !SameStorage(p->settings(), *wanted)) {
-    *resp->mutable_error() = MakeError(v1::ALREADY_EXISTS, "partition " + key.ToString() + " already exists here with " +
-                                                               p->settings().Describe() + "; the spec asks for " +
-                                                               wanted->Describe());
-    return;
+    return MakeError(v1::ALREADY_EXISTS, where + " already exists here with " + p->settings().Describe() +
+                                             "; the spec asks for " + wanted->Describe());
   }
-  if (!p && e.code() != v1::NOT_FOUND) {
-    *resp->mutable_error() = std::move(e);
-    return;
-  }
+  if (!p && e.code() != v1::NOT_FOUND) return e;
   if (!p) {
     const std::string dir = ReplicaDir(key);
     Status s = CreateDirs(dir);
     if (s.ok()) s = WriteSettings(dir, *wanted);
     auto opened = s.ok() ? OpenPartition(key, *wanted) : Result<std::shared_ptr<Partition>>(s);
     if (!opened.ok()) {
-      *resp->mutable_error() = MakeError(v1::INTERNAL, "partition " + key.ToString() + ": cannot create the replica in " +
-                                                           dir + ": " + opened.status().message());
-      return;
+      return MakeError(v1::INTERNAL, where + ": cannot create the replica in " + dir + ": " + opened.status().message());
     }
     p = *opened;
     std::lock_guard<std::mutex> l(map_mu_);
     partitions_[key] = p;
-    Log().info("partition {}: created ({})", key.ToString(), wanted->Describe());
+    Log().info("{}: created ({})", where, wanted->Describe());
   }
   storage::LogPosition last;
-  *resp->mutable_error() = p->TakeRole(spec, &last);
+  return p->TakeRole(spec, &last);
 }
 
 void Tablet::DropReplica(const v1::DropReplicaRequest& req, v1::DropReplicaResponse* resp) {
@@ -205,11 +203,8 @@ Error Tablet::Drop(PartitionKey key, bool keep_data) {
 
 void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* resp) {
   std::vector<std::shared_ptr<Partition>> chosen;
+  if (req.partitions().empty()) chosen = Hosted();
   Error e;
-  if (req.partitions().empty()) {
-    std::lock_guard<std::mutex> l(map_mu_);
-    for (const auto& [key, p] : partitions_) chosen.push_back(p);
-  }
   for (const v1::PartitionId& id : req.partitions()) {
     auto p = Find(KeyOf(id), &e);
     if (!p) {
@@ -230,14 +225,16 @@ void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* r
   }
 }
 
-std::vector<v1::ReplicaStatus> Tablet::HeartbeatStatus() {
+std::vector<std::shared_ptr<Partition>> Tablet::Hosted() const {
   std::vector<std::shared_ptr<Partition>> all;
-  {
-    std::lock_guard<std::mutex> l(map_mu_);
-    for (const auto& [key, p] : partitions_) all.push_back(p);
-  }
+  std::lock_guard<std::mutex> l(map_mu_);
+  for (const auto& [key, p] : partitions_) all.push_back(p);
+  return all;
+}
+
+std::vector<v1::ReplicaStatus> Tablet::HeartbeatStatus() {
   std::vector<v1::ReplicaStatus> out;
-  for (const auto& p : all) {
+  for (const auto& p : Hosted()) {
     v1::ReplicaStatus status;
     if (IsOk(p->FillStatus(/*with_checksum=*/false, /*fresh_count=*/false, &status))) out.push_back(std::move(status));
   }
@@ -245,6 +242,7 @@ std::vector<v1::ReplicaStatus> Tablet::HeartbeatStatus() {
 }
 
 void Tablet::CloseAll() {
+  counting_.reset();
   std::map<PartitionKey, std::shared_ptr<Partition>> all;
   {
     std::lock_guard<std::mutex> l(map_mu_);

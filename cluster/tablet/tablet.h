@@ -16,6 +16,7 @@
 #include "cluster/tablet/data_dir.h"
 #include "cluster/tablet/lease_table.h"
 #include "cluster/tablet/partition.h"
+#include "cluster/tablet/periodic.h"
 #include "common/status.h"
 
 namespace kv::tablet {
@@ -64,7 +65,9 @@ class Tablet {
   // The hosted partition, or null and *why says why there is none.
   std::shared_ptr<Partition> Find(PartitionKey key, Error* why) const;
   std::string ReplicaDir(PartitionKey key) const;
+  Error Create(const v1::ReplicaSpec& spec);
   Error Drop(PartitionKey key, bool keep_data);
+  std::vector<std::shared_ptr<Partition>> Hosted() const;
 
   DataDir data_dir_;
   const TabletOptions options_;
@@ -77,6 +80,8 @@ class Tablet {
   mutable std::mutex map_mu_;
   std::map<PartitionKey, std::shared_ptr<Partition>> partitions_;
   std::map<PartitionKey, std::string> unopened_;  // folders that are not served, and why
+
+  std::unique_ptr<Periodic> counting_;  // the heartbeats' record counts, refreshed off their path
 };
 
 }  // namespace kv::tablet
