@@ -47,6 +47,7 @@ struct Flags {
   double duration_s = 10;
   long long count = 0;
   bool keep = false;
+  bool write_only = false;
   bool json = false;
 };
 
@@ -176,18 +177,23 @@ int Bench(const Flags& flags, const std::vector<std::string>& nameservers) {
     if (s.ok()) written[t] = seq + 1;
     return s;
   });
-  std::vector<std::mt19937_64> rng;
-  for (int t = 0; t < flags.threads; ++t) rng.emplace_back(t + 1);
-  PhaseResult reads = RunPhase("read", flags, [&](int t, uint64_t) {
-    const int owner = static_cast<int>(rng[t]() % flags.threads);
-    if (written[owner] == 0) return Status::NotFound("thread " + std::to_string(owner) + " wrote nothing");
-    auto got = client_of(t).Get(table, KeyOf(owner, rng[t]() % written[owner]));
-    if (!got.ok()) return got.status();
-    return got->has_value() ? Status::OK() : Status::NotFound("an acknowledged key is missing");
-  });
-  Report({writes, reads}, flags, table);
+  std::vector<PhaseResult> results = {writes};
+  if (!flags.write_only) {
+    std::vector<std::mt19937_64> rng;
+    for (int t = 0; t < flags.threads; ++t) rng.emplace_back(t + 1);
+    results.push_back(RunPhase("read", flags, [&](int t, uint64_t) {
+      const int owner = static_cast<int>(rng[t]() % flags.threads);
+      if (written[owner] == 0) return Status::NotFound("thread " + std::to_string(owner) + " wrote nothing");
+      auto got = client_of(t).Get(table, KeyOf(owner, rng[t]() % written[owner]));
+      if (!got.ok()) return got.status();
+      return got->has_value() ? Status::OK() : Status::NotFound("an acknowledged key is missing");
+    }));
+  }
+  Report(results, flags, table);
   if (!flags.keep) (void)admin.DropTable(table);
-  return writes.errors + reads.errors == 0 ? 0 : 1;
+  uint64_t errors = 0;
+  for (const PhaseResult& r : results) errors += r.errors;
+  return errors == 0 ? 0 : 1;
 }
 
 // A playground in a fresh temporary folder, removed after it goes down.
@@ -235,6 +241,7 @@ int main(int argc, char** argv) {
   auto* duration = app.add_option("--duration-s", flags.duration_s, "seconds per phase")->capture_default_str();
   app.add_option("--count", flags.count, "ops per phase instead of a duration")->excludes(duration);
   app.add_flag("--keep", flags.keep, "keep the table afterwards");
+  app.add_flag("--write-only", flags.write_only, "skip the read phase");
   app.add_flag("--json", flags.json, "one JSON object per phase on stdout");
   try {
     app.parse(argc, argv);

@@ -30,6 +30,7 @@ int ExitCodeFor(const Status& s) {
     case Status::Code::kOk: return kExitOk;
     case Status::Code::kInvalidArgument:
     case Status::Code::kNotFound:
+    case Status::Code::kAlreadyExists:
     case Status::Code::kIOError: return kExitUsage;
     default: return kExitFailed;
   }

@@ -19,6 +19,7 @@ std::string Status::ToString() const {
     case Code::kBusy: kind = "busy"; break;
     case Code::kFailedPrecondition: kind = "failed precondition"; break;
     case Code::kAborted: kind = "aborted"; break;
+    case Code::kAlreadyExists: kind = "already exists"; break;
   }
   return std::string(kind) + ": " + msg_;
 }

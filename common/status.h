@@ -25,6 +25,7 @@ class Status {
     kBusy,             // a lock is held by someone else (e.g. a running server)
     kFailedPrecondition,  // the request is well formed but the state forbids it
     kAborted,
+    kAlreadyExists,
   };
 
   Status() = default;
@@ -42,6 +43,9 @@ class Status {
     return Status(Code::kFailedPrecondition, std::move(msg));
   }
   static Status Aborted(std::string msg) { return Status(Code::kAborted, std::move(msg)); }
+  static Status AlreadyExists(std::string msg) {
+    return Status(Code::kAlreadyExists, std::move(msg));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
@@ -50,6 +54,8 @@ class Status {
   bool IsIOError() const { return code_ == Code::kIOError; }
   bool IsBusy() const { return code_ == Code::kBusy; }
   bool IsFailedPrecondition() const { return code_ == Code::kFailedPrecondition; }
+  bool IsAborted() const { return code_ == Code::kAborted; }
+  bool IsAlreadyExists() const { return code_ == Code::kAlreadyExists; }
 
   Code code() const { return code_; }
   const std::string& message() const { return msg_; }
@@ -80,7 +86,8 @@ class Result {
   const Status& status() const { return status_; }
   T& value() & { assert(ok()); return *value_; }
   const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  // By value, so `for (x : F().value())` does not iterate a destroyed temporary.
+  T value() && { assert(ok()); return std::move(*value_); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

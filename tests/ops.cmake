@@ -15,7 +15,7 @@ kv_add_test(ops_cli_test ops_cli_test.cc playground_test_util.cc LIBS kv_ops LAB
 kv_add_test(playground_cluster_test playground_cluster_test.cc playground_test_util.cc
             LIBS kv_ops LABELS playground)
 kv_add_test(playground_zk_test playground_zk_test.cc playground_test_util.cc zk_server.cc
-            LIBS kv_ops kv_meta LABELS playground)
+            LIBS kv_ops kv_meta LABELS playground zk)
 foreach(t ops_cli_test playground_cluster_test playground_zk_test)
   add_dependencies(${t} ops nameserver tablet)
 endforeach()

@@ -8,6 +8,7 @@ v1::Error ToError(const Status& status) {
     case Status::Code::kOk: return error;
     case Status::Code::kNotFound: error.set_code(v1::NOT_FOUND); break;
     case Status::Code::kInvalidArgument: error.set_code(v1::INVALID_ARGUMENT); break;
+    case Status::Code::kAlreadyExists: error.set_code(v1::ALREADY_EXISTS); break;
     case Status::Code::kFailedPrecondition: error.set_code(v1::FAILED_PRECONDITION); break;
     // A tablet out of reach, a busy store, a lost metadata connection: the
     // caller may try again later.

@@ -150,7 +150,8 @@ Error Tablet::Create(const v1::ReplicaSpec& spec) {
     if (s.ok()) s = WriteSettings(dir, *wanted);
     auto opened = s.ok() ? OpenPartition(key, *wanted) : Result<std::shared_ptr<Partition>>(s);
     if (!opened.ok()) {
-      return MakeError(v1::INTERNAL, where + ": cannot create the replica in " + dir + ": " + opened.status().message());
+      return MakeError(v1::INTERNAL,
+                       where + ": cannot create the replica in " + dir + ": " + opened.status().message());
     }
     p = *opened;
     std::lock_guard<std::mutex> l(map_mu_);
