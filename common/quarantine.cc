@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -31,9 +32,17 @@ std::string Quarantine::UniqueStoredName(const std::string& base) const {
   return name;
 }
 
+// In pieces: a quarantined SST or segment may be larger than memory should hold.
 static Result<uint32_t> FileCrc(const std::string& path) {
-  KV_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(path));
-  return crc32c::Value(data);
+  constexpr size_t kPiece = 1 << 20;
+  KV_ASSIGN_OR_RETURN(UniqueFd fd, OpenReadOnly(path));
+  uint32_t crc = 0;
+  for (uint64_t at = 0;; at += kPiece) {
+    auto piece = ReadRange(fd.get(), at, kPiece);
+    if (!piece.ok()) return piece.status().WithContext(path);
+    crc = crc32c::Extend(crc, piece->data(), piece->size());
+    if (piece->size() < kPiece) return crc;
+  }
 }
 
 Status Quarantine::MoveIn(const std::string& path, const std::string& why) {
@@ -52,6 +61,38 @@ Status Quarantine::MoveIn(const std::string& path, const std::string& why) {
   KV_RETURN_IF_ERROR(FsyncDir(dir_));
   KV_RETURN_IF_ERROR(FsyncDir(fs::path(path).parent_path().string()));
   return Record({"moved", fs::absolute(path).string(), stored, bytes, crc, why});
+}
+
+Status Quarantine::MoveFolderIn(const std::string& path, const std::string& why) {
+  if (!IsDirectory(path)) return Status::NotFound(path + " is not a folder");
+  std::vector<StoredFile> files;
+  uint64_t total = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string file = it->path().string();
+    KV_ASSIGN_OR_RETURN(uint64_t bytes, FileSize(file));
+    KV_ASSIGN_OR_RETURN(uint32_t crc, FileCrc(file));
+    files.push_back({fs::relative(it->path(), path).string(), bytes, crc});
+    total += bytes;
+  }
+  if (ec) return Status::IOError("list " + path + ": " + ec.message());
+  std::sort(files.begin(), files.end(), [](const StoredFile& a, const StoredFile& b) { return a.path < b.path; });
+  fs::path folder = fs::absolute(path).lexically_normal();
+  if (folder.filename().empty()) folder = folder.parent_path();  // "dir/" names dir
+  const std::string stored = UniqueStoredName(folder.filename().string());
+  const std::string target = dir_ + "/" + stored;
+  if (::rename(path.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    if (err == EXDEV) {
+      return Status::FailedPrecondition("move " + path + " into quarantine " + dir_ +
+                                        ": another filesystem; choose a quarantine root on the folder's filesystem");
+    }
+    return Status::FromErrno("move " + path + " into quarantine", err);
+  }
+  KV_RETURN_IF_ERROR(FsyncDir(dir_));
+  KV_RETURN_IF_ERROR(FsyncDir(folder.parent_path().string()));
+  return Record({"moved", folder.string(), stored, total, 0, why, std::move(files)});
 }
 
 Status Quarantine::CopyIn(const std::string& path, const std::string& why) {
@@ -75,12 +116,18 @@ Status Quarantine::Record(Item item) {
   if (!item.stored.empty()) items_.push_back(std::move(item));
   nlohmann::json items = nlohmann::json::array();
   for (const Item& i : items_) {
-    items.push_back({{"action", i.action},
-                     {"original", i.original},
-                     {"stored", i.stored},
-                     {"bytes", i.bytes},
-                     {"crc32c", i.crc32c},
-                     {"why", i.why}});
+    nlohmann::json item = {{"action", i.action}, {"original", i.original}, {"stored", i.stored}, {"bytes", i.bytes}};
+    if (i.folder_files) {
+      item["kind"] = "folder";
+      item["files"] = nlohmann::json::array();
+      for (const StoredFile& f : *i.folder_files) {
+        item["files"].push_back({{"path", f.path}, {"bytes", f.bytes}, {"crc32c", f.crc32c}});
+      }
+    } else {
+      item["crc32c"] = i.crc32c;
+    }
+    item["why"] = i.why;
+    items.push_back(std::move(item));
   }
   nlohmann::json manifest = {{"format_version", kManifestVersion},
                              {"created", created_},

@@ -31,8 +31,9 @@ std::string WalText(const PartitionReport& r) {
     s += "offsets " + std::to_string(t->first_offset) + ".." + std::to_string(t->last_offset) + ", terms " +
          (r.wal_first_term ? std::to_string(r.wal_first_term) : "?") + ".." + std::to_string(t->last_term);
   }
-  s += t->torn_bytes > 0 || !t->unfinished_segment.empty() ? "; torn tail of " + std::to_string(t->torn_bytes) + " bytes"
-                                                           : "; clean end";
+  if (t->torn_bytes > 0) s += "; torn tail of " + std::to_string(t->torn_bytes) + " bytes";
+  if (!t->unfinished_segment.empty()) s += "; unfinished segment " + t->unfinished_segment + " (no header)";
+  if (t->torn_bytes == 0 && t->unfinished_segment.empty()) s += "; clean end";
   if (r.wal_verify) s += std::string("; full read: ") + WalHealthName(r.wal_verify->health);
   return s;
 }
@@ -107,6 +108,7 @@ class PartitionCommand : public cli::Command {
       cli::PrintJsonLine(PartitionReportJson(*report));
       for (const wal::Damage& d : report->wal_damages) {
         cli::PrintJsonLine({{"type", "wal_damage"},
+                            {"format_version", kCollectFormatVersion},
                             {"kind", wal::DamageKindName(d.kind)},
                             {"file", d.file},
                             {"pos", d.file_pos},

@@ -125,10 +125,6 @@ std::string FolderName(const std::string& dir) {
   return p.filename().string();
 }
 
-std::string Range(uint64_t from, uint64_t to) {
-  return from == to ? std::to_string(from) : std::to_string(from) + ".." + std::to_string(to);
-}
-
 // Turns what was read into findings, each with the command that fixes it.
 class FindingsBuilder {
  public:
@@ -204,10 +200,14 @@ class FindingsBuilder {
     if (r_.wal_verify) VerifiedWal();
     const wal::LogTail* tail = info_.wal ? &*info_.wal : nullptr;
     if (tail != nullptr && (tail->torn_bytes > 0 || !tail->unfinished_segment.empty())) {
+      std::vector<std::string> parts;
+      if (tail->torn_bytes > 0) parts.push_back(std::to_string(tail->torn_bytes) + " bytes after the last record");
+      if (!tail->unfinished_segment.empty()) {
+        parts.push_back(tail->unfinished_segment + ", a segment whose header was never finished (a crash while "
+                        "the log rolled to it)");
+      }
       Add(FindingKind::kTornTail,
-          "the WAL ends in a torn tail (" + std::to_string(tail->torn_bytes) + " bytes" +
-              (tail->unfinished_segment.empty() ? "" : ", and " + tail->unfinished_segment + " never got its header") +
-              ")",
+          "the WAL ends in a torn tail: " + parts.front() + (parts.size() > 1 ? ", and " + parts.back() : ""),
           "opening the replica cuts it into quarantine (" + Cmd("repair partition replay " + dir_ + " --apply") +
               " does), or " + Cmd("repair wal truncate-tail " + dir_ + "/wal --apply"));
     }
@@ -216,19 +216,35 @@ class FindingsBuilder {
   // Damage only a full read finds; torn tails, foreign segments and bad headers are reported above.
   void VerifiedWal() {
     uint64_t count = 0, bytes = 0;
+    const wal::Damage* first = nullptr;
+    bool only_holes = true;  // offsets no file holds: what a salvage leaves, and no rewrite removes
+    uint64_t holes_end = 0;  // the last offset of the holes (0: unknown)
     for (const wal::Damage& d : r_.wal_damages) {
       if (d.kind == wal::DamageKind::kTornTail || d.kind == wal::DamageKind::kForeignSegment ||
           d.kind == wal::DamageKind::kBadSegmentHeader) {
         continue;
       }
+      if (first == nullptr) first = &d;
       ++count;
       bytes += d.length;
+      only_holes = only_holes && d.kind == wal::DamageKind::kMissingSegment && d.lost_to != 0;
+      holes_end = std::max(holes_end, d.lost_to);
     }
-    if (count == 0) return;
+    if (first == nullptr) return;
     Add(FindingKind::kWalDamaged,
         "the WAL has " + std::to_string(count) + " damaged region(s), " + std::to_string(bytes) +
-            " bytes; the first: " + r_.wal_damages.front().Describe(),
-        Salvage());
+            " bytes; the first: " + first->Describe(),
+        only_holes ? HoleFix(holes_end) : Salvage());
+  }
+
+  // No file holds the offsets, so no WAL repair brings them back; whether the replica lacks them depends on the DB.
+  std::string HoleFix(uint64_t holes_end) const {
+    if (info_.applied && info_.applied->offset >= holes_end) {
+      return "no WAL repair brings these offsets back, and none is needed here: the DB applied past them, so the "
+             "replica opens and serves; its next snapshot lets WAL retention drop the hole";
+    }
+    return "no WAL repair brings these offsets back: recover the partition from a replica that holds them "
+           "(`inspect tablet --json` on each tablet shows their offsets)";
   }
 
   void Db() {
@@ -255,7 +271,7 @@ class FindingsBuilder {
     if (!tail.empty && applied.offset > tail.last_offset) {
       Add(FindingKind::kDbAheadOfWal,
           "the DB applied " + applied.ToString() + " but the WAL ends at offset " + std::to_string(tail.last_offset) +
-              ": offsets " + Range(tail.last_offset + 1, applied.offset) + " are in the DB only",
+              ": " + DescribeOffsets(tail.last_offset + 1, applied.offset) + " only the DB holds",
           Cmd("repair partition rebuild " + dir_) +
               " shows the choices: rebuild up to the WAL's end (losing those offsets here), or recover the "
               "partition from a replica that holds them");
@@ -272,7 +288,7 @@ class FindingsBuilder {
             Rebuild() + ", following the WAL");
       } else if (tail.last_offset > applied.offset && !r_.in_use) {
         Add(FindingKind::kNeedsReplay,
-            "the WAL holds offsets " + Range(applied.offset + 1, tail.last_offset) + " that the DB has not applied",
+            "the WAL holds " + DescribeOffsets(applied.offset + 1, tail.last_offset) + ", which the DB has not applied",
             Cmd("repair partition replay " + dir_ + " --apply") + ", or start the tablet (opening replays the WAL)");
       }
     }
@@ -280,13 +296,12 @@ class FindingsBuilder {
 
   void WalGap(uint64_t applied, uint64_t wal_first) {
     const std::string text = "the WAL starts at offset " + std::to_string(wal_first) + " but the DB applied only " +
-                             std::to_string(applied) + ": offsets " + Range(applied + 1, wal_first - 1) +
-                             " are in neither";
+                             std::to_string(applied) + ": neither holds " + DescribeOffsets(applied + 1, wal_first - 1);
     const SnapshotView* s = r_.NewestValidSnapshot();
     if (s != nullptr && s->info.offset + 1 >= wal_first) {
       Add(FindingKind::kWalGap, text, Rebuild() + ", starting from snapshot " + std::to_string(s->info.offset));
     } else {
-      Add(FindingKind::kWalGap, text + ", nor in a snapshot",
+      Add(FindingKind::kWalGap, text + ", nor does a snapshot",
           "re-replicate this replica from its leader (it installs the leader's snapshot)");
     }
   }
@@ -294,7 +309,8 @@ class FindingsBuilder {
   void Snapshots() {
     const std::string fix = Cmd("repair partition rebuild") +
                             " passes it over (an older snapshot or the WAL serves instead); the tablet's next snapshot "
-                            "supersedes it";
+                            "supersedes it; " + Cmd("repair partition drop-snapshot " + dir_ + " --damaged --apply") +
+                            " moves it into quarantine";
     if (!info_.snapshots_status.ok()) Add(FindingKind::kSnapshotDamaged, "snapshots/: " + info_.snapshots_status.message(), fix);
     for (const SnapshotView& s : r_.snapshots) {
       if (!s.info.status.ok()) Add(FindingKind::kSnapshotDamaged, "snapshot: " + s.info.status.message(), fix);
@@ -333,6 +349,8 @@ json WalJson(const PartitionReport& r) {
             {"wal_last_term", field(t ? t->last_term : 0)},
             {"wal_segments", field(t ? t->segments : 0)},
             {"wal_torn_bytes", field(t ? t->torn_bytes : 0)},
+            {"wal_unfinished_segment",
+             t && !t->unfinished_segment.empty() ? json(t->unfinished_segment) : json(nullptr)},
             {"wal_error", ErrorOrNull(r.info.wal_status)},
             {"wal_verify", nullptr}};
   if (r.wal_verify) {
@@ -394,6 +412,10 @@ const char* FindingKindName(FindingKind kind) {
   return "unknown";
 }
 
+std::string DescribeOffsets(uint64_t from, uint64_t to) {
+  return from == to ? "offset " + std::to_string(from) : "offsets " + std::to_string(from) + ".." + std::to_string(to);
+}
+
 bool PartitionReport::Has(FindingKind kind) const {
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return f.kind == kind; });
 }
@@ -429,6 +451,7 @@ json PartitionReportJson(const PartitionReport& r) {
   const auto& d = r.info.descriptor;
   const SnapshotView* newest = r.NewestValidSnapshot();
   json j = {{"type", "replica"},
+            {"format_version", kCollectFormatVersion},
             {"dir", r.info.dir},
             {"tid", r.identity ? json(r.identity->first) : json(nullptr)},
             {"pid", r.identity ? json(r.identity->second) : json(nullptr)},

@@ -11,7 +11,8 @@
 // checksums, snapshot verification and the content checksum.
 //
 // The JSON object of a replica (PartitionReportJson) is the "collect" input of
-// `ops recoverdata` (docs/storage.md, "inspect tablet --json"); keep it stable.
+// `ops recoverdata`: versioned by kCollectFormatVersion and documented in
+// docs/FORMATS.md ("inspect partition|tablet --json"); keep it stable.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,10 @@
 #include "wal/reader.h"
 
 namespace kv::inspect {
+
+// The "format_version" of every JSON line `inspect partition|tablet` prints.
+// Raise it when a field changes meaning or goes; adding a field keeps it.
+constexpr int kCollectFormatVersion = 1;
 
 struct PartitionInspectOptions {
   bool verify_wal = false;        // read every WAL record, reporting every damage
@@ -57,6 +62,9 @@ enum class FindingKind {
   kNeedsReplay,           // the WAL holds records the DB has not applied
 };
 const char* FindingKindName(FindingKind kind);  // "db-ahead-of-wal", ...
+
+// "offset 7" or "offsets 7..9", as findings and repair plans name offsets.
+std::string DescribeOffsets(uint64_t from, uint64_t to);
 
 struct Finding {
   FindingKind kind;
@@ -111,7 +119,8 @@ struct PartitionReport {
 // into the report. Reads only.
 Result<PartitionReport> InspectPartition(const std::string& dir, const PartitionInspectOptions& options);
 
-// The replica as one JSON object: {"type": "replica", ...} (fields in docs/storage.md).
+// The replica as one JSON object: {"type": "replica", "format_version": 1, ...}
+// (fields in docs/FORMATS.md).
 nlohmann::json PartitionReportJson(const PartitionReport& report);
 
 }  // namespace kv::inspect

@@ -4,8 +4,9 @@
 //
 // Its JSON is the "collect" input of `ops recoverdata` for a tablet that
 // cannot be started: a first line describing the tablet (TabletHeaderJson),
-// then one line per replica (PartitionReportJson). The fields are documented in
-// docs/storage.md, "inspect tablet --json", under kCollectFormatVersion.
+// then one line per replica (PartitionReportJson), each with "format_version":
+// kCollectFormatVersion (inspect/partition_inspect.h). The fields are
+// documented in docs/FORMATS.md, "inspect partition|tablet --json".
 #pragma once
 
 #include <cstdint>
@@ -19,8 +20,6 @@
 #include "inspect/partition_inspect.h"
 
 namespace kv::inspect {
-
-constexpr int kCollectFormatVersion = 1;
 
 struct TabletReport {
   std::string data_dir;

@@ -49,6 +49,11 @@ class InputBuilder {
       const bool is_dir = exists && S_ISDIR(st.st_mode);
       const bool is_file = exists && S_ISREG(st.st_mode);
       if (name == "LOCK" || (name == "quarantine" && is_dir)) continue;  // a WAL folder's own
+      if (name == wal::kSalvageMarkerName) {
+        Note(path, "a `repair wal salvage` of this folder was interrupted: it holds part of a log; "
+                   "`repair wal salvage " + dir + " --apply` finishes it");
+        continue;
+      }
       if (wal::ParseSegmentFileName(name) && is_file) {
         AddFile(path);
         ++segments;

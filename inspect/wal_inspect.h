@@ -54,7 +54,7 @@ struct WalFilter {
 // InvalidArgument when the range is empty (from > to).
 Status ValidateWalFilter(const WalFilter& filter);
 
-// A record as shown to a sink. Everything refers to the reader's mapping and
+// A record as shown to a sink. Everything refers to the reader's buffer and
 // is valid only during the call.
 struct WalEntry {
   const wal::RecordView& record;

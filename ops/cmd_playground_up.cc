@@ -1,4 +1,4 @@
-// `ops playground up --tablets N [--dir D] [--zk-cluster H:P --zk-root-path /p]`:
+// `ops playground up --tablets N [--dir D] [--zk-cluster H:P --zk-root-path /p [--nameservers 2]]`:
 // a local cluster of real processes on free loopback ports.
 #include <cstdio>
 
@@ -19,7 +19,8 @@ class PlaygroundUpCommand : public PlaygroundCommand {
     if (!wait.ok()) return Fail(wait.status());
     options_.dir = dir();
     options_.timeout = *wait;
-    std::fprintf(stderr, "starting a nameserver and %d tablets in %s ...\n", options_.tablets, options_.dir.c_str());
+    std::fprintf(stderr, "starting %d nameserver(s) and %d tablets in %s ...\n", options_.nameservers, options_.tablets,
+                 options_.dir.c_str());
     auto playground = Playground::Up(options_);
     if (!playground.ok()) return Fail(playground.status());
     PrintServers(playground->Display(), common.json);
@@ -35,6 +36,9 @@ class PlaygroundUpCommand : public PlaygroundCommand {
   std::string Name() const override { return "up"; }
   void AddCommandFlags(CLI::App* app) override {
     app->add_option("--tablets", options_.tablets, "how many tablets")->capture_default_str();
+    app->add_option("--nameservers", options_.nameservers,
+                    "1, or 2 with --zk-cluster: an active and a standby nameserver")
+        ->capture_default_str();
     app->add_option("--bin-dir", options_.bin_dir,
                     "where the nameserver and tablet binaries are (default: beside ops, or its build tree)");
     app->add_option("--zk-cluster", options_.zk_cluster, "keep metadata in ZooKeeper at HOST:PORT[,...]");

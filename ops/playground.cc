@@ -69,6 +69,14 @@ Result<Playground> Playground::Up(const PlaygroundOptions& options) {
   if (options.zk_cluster.empty() != options.zk_root_path.empty()) {
     return Status::InvalidArgument("--zk-cluster and --zk-root-path go together");
   }
+  if (options.nameservers < 1 || options.nameservers > 2) {
+    return Status::InvalidArgument("--nameservers must be 1 or 2 (an active and a standby), not " +
+                                   std::to_string(options.nameservers));
+  }
+  if (options.nameservers > 1 && options.zk_cluster.empty()) {
+    return Status::InvalidArgument("--nameservers 2 needs --zk-cluster: a standby nameserver takes over through "
+                                   "ZooKeeper; the embedded metadata store has one nameserver");
+  }
   if (options.dir.empty()) return Status::InvalidArgument("--dir must not be empty");
   KV_ASSIGN_OR_RETURN(ServerBinaries binaries, FindServerBinaries(options.bin_dir));
   const std::string dir = fs::absolute(options.dir).lexically_normal().string();
@@ -83,14 +91,17 @@ Result<Playground> Playground::Up(const PlaygroundOptions& options) {
   state.tablet_binary = binaries.tablet;
   state.tablet_flags = options.tablet_flags;
   std::set<int> taken;
-  KV_ASSIGN_OR_RETURN(int ns_port, PickFreePort(&taken));
-  ServerRecord ns{"nameserver", kRoleNameserver, Loopback(ns_port), dir + "/nameserver", {}, {}};
-  ns.args = {"--endpoint", ns.endpoint, "--data-dir", ns.data_dir};
-  if (!options.zk_cluster.empty()) {
-    ns.args.insert(ns.args.end(), {"--zk-cluster", options.zk_cluster, "--zk-root-path", options.zk_root_path});
+  for (int i = 1; i <= options.nameservers; ++i) {
+    KV_ASSIGN_OR_RETURN(int ns_port, PickFreePort(&taken));
+    const std::string name = i == 1 ? "nameserver" : "nameserver-" + std::to_string(i);
+    ServerRecord ns{name, kRoleNameserver, Loopback(ns_port), dir + "/" + name, {}, {}};
+    ns.args = {"--endpoint", ns.endpoint, "--data-dir", ns.data_dir};
+    if (!options.zk_cluster.empty()) {
+      ns.args.insert(ns.args.end(), {"--zk-cluster", options.zk_cluster, "--zk-root-path", options.zk_root_path});
+    }
+    ns.args = JoinArgs(std::move(ns.args), options.nameserver_flags);
+    state.servers.push_back(std::move(ns));
   }
-  ns.args = JoinArgs(std::move(ns.args), options.nameserver_flags);
-  state.servers.push_back(std::move(ns));
 
   Playground playground(std::move(state));
   for (int i = 1; i <= options.tablets; ++i) {

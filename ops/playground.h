@@ -22,6 +22,9 @@ namespace kv::ops {
 struct PlaygroundOptions {
   std::string dir = "playground";
   int tablets = 3;
+  // 2 = an active and a standby nameserver ("nameserver", "nameserver-2");
+  // only with ZooKeeper, where they elect the active one.
+  int nameservers = 1;
   std::string bin_dir;  // empty: beside the running program or in its build tree
   std::string zk_cluster;  // empty: the nameserver's embedded metadata store
   std::string zk_root_path;

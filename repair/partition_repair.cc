@@ -14,6 +14,7 @@
 namespace kv::repair {
 namespace {
 namespace fs = std::filesystem;
+using inspect::DescribeOffsets;
 using inspect::Finding;
 using inspect::FindingKind;
 using inspect::PartitionReport;
@@ -31,10 +32,6 @@ constexpr FindingKind kRebuildBlockers[] = {
     FindingKind::kDescriptorMissing, FindingKind::kDescriptorUnreadable, FindingKind::kIdentityMismatch,
     FindingKind::kWalDamaged,        FindingKind::kForeignSegment,
 };
-
-std::string Range(uint64_t from, uint64_t to) {
-  return from == to ? "offset " + std::to_string(from) : "offsets " + std::to_string(from) + ".." + std::to_string(to);
-}
 
 // The folder must be a folder (bad input otherwise), and nobody may be using it.
 Status Guard(const std::string& dir) {
@@ -117,6 +114,35 @@ Result<std::unique_ptr<storage::Replica>> OpenReplica(const PartitionRepairResul
 }
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+// wal/LOCK, taken for the repair; none without wal/, when nothing can open the replica anyway.
+Result<std::optional<FileLock>> LockWalIfThere(const storage::ReplicaPaths& paths) {
+  if (!IsDirectory(paths.wal)) return std::optional<FileLock>();
+  KV_ASSIGN_OR_RETURN(FileLock held, LockForRepair(paths.wal));
+  return std::optional<FileLock>(std::move(held));
+}
+
+// The first offset the WAL holds (or, empty, continues at); without a WAL, the
+// offset after the DB's applied one, where replay starts a new one.
+uint64_t WalStart(const PartitionReport& r) {
+  if (r.info.wal && r.info.wal->first_offset > 0) return r.info.wal->first_offset;
+  return (r.info.applied ? r.info.applied->offset : 0) + 1;
+}
+
+const inspect::SnapshotView* FindSnapshot(const PartitionReport& r, const std::string& name) {
+  for (const inspect::SnapshotView& s : r.snapshots) {
+    if (fs::path(s.info.dir).filename() == name || std::to_string(s.info.offset) == name) return &s;
+  }
+  return nullptr;
+}
+
+std::string SnapshotNames(const PartitionReport& r) {
+  std::string names;
+  for (const inspect::SnapshotView& s : r.snapshots) {
+    names += (names.empty() ? "" : ", ") + fs::path(s.info.dir).filename().string();
+  }
+  return names.empty() ? "none" : names;
+}
 
 }  // namespace
 
@@ -211,6 +237,8 @@ Result<PartitionRepairResult> RewriteDescriptor(const std::string& dir, const st
   Decide(&plan, plan.reason);
   if (!ShouldApply(result, options)) return result;
 
+  // Held while replica.json changes, so that the replica cannot open meanwhile.
+  KV_ASSIGN_OR_RETURN(std::optional<FileLock> lock, LockWalIfThere(paths));
   if (PathExists(paths.descriptor)) {
     KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(PartitionQuarantineRoot(dir, options), "replaced-descriptor",
                                                          options.command));
@@ -230,15 +258,19 @@ Result<PartitionRepairResult> ReplayPartition(const std::string& dir, const Part
   const uint64_t applied = r.info.applied ? r.info.applied->offset : 0;
   if (!RefuseOn(&plan, kOpenBlockers)) {
     const wal::LogTail* tail = r.info.wal ? &*r.info.wal : nullptr;
-    if (r.Has(FindingKind::kTornTail)) {
+    if (r.Has(FindingKind::kTornTail) && tail->torn_bytes > 0) {
       plan.steps.push_back("cut the WAL's torn tail (" + std::to_string(tail->torn_bytes) +
                            " bytes) into quarantine (<time>-torn-tail)");
+    }
+    if (r.Has(FindingKind::kTornTail) && !tail->unfinished_segment.empty()) {
+      plan.steps.push_back("move the unfinished segment " + tail->unfinished_segment +
+                           " (no complete header) into quarantine (<time>-torn-tail)");
     }
     if (r.Has(FindingKind::kWalMissing)) {
       plan.steps.push_back("make an empty WAL that continues at offset " + std::to_string(applied + 1));
     }
     if (tail != nullptr && !tail->empty && tail->last_offset > applied) {
-      plan.steps.push_back("apply WAL " + Range(applied + 1, tail->last_offset) + " (" +
+      plan.steps.push_back("apply WAL " + DescribeOffsets(applied + 1, tail->last_offset) + " (" +
                            std::to_string(tail->last_offset - applied) + " records) to the DB");
     }
   }
@@ -278,7 +310,7 @@ Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const Par
                        (base->snapshot ? "a copy of snapshot " + base->snapshot->dir + " at " + base->start.ToString()
                                        : std::string("an empty DB")) +
                        ", replaying WAL " +
-                       (up_to > base->start.offset ? Range(base->start.offset + 1, up_to) : "nothing") + " (" +
+                       (up_to > base->start.offset ? DescribeOffsets(base->start.offset + 1, up_to) : "nothing") + " (" +
                        std::to_string(base->records_to_replay()) + " records)");
   if (base->replaces_db) plan.steps.push_back("move db/ into quarantine (" + root + "/<time>-replaced-db)");
   plan.steps.push_back("rename db.rebuild/ to db/");
@@ -288,8 +320,8 @@ Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const Par
     plan.lost = OffsetRange{up_to + 1, applied->offset};
     plan.choices = {
         "rebuild up to offset " + std::to_string(up_to) + " (`repair partition rebuild " + dir +
-            " --apply --accept-loss`): " + Range(up_to + 1, applied->offset) +
-            " leave this replica; the old DB, which holds them, stays in quarantine",
+            " --apply --accept-loss`): this replica gives up " + DescribeOffsets(up_to + 1, applied->offset) +
+            "; the old DB, which holds them, stays in quarantine",
         "or leave this replica as it is and recover the partition from a replica that holds offsets up to " +
             std::to_string(applied->offset) + " (`inspect tablet --json` on each tablet shows their last offsets)"};
   } else if (!applied && base->replaces_db) {
@@ -304,7 +336,7 @@ Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const Par
   }
   Decide(&plan, "");
   if (plan.lost && options.apply && !options.accept_loss) {
-    Refuse(&plan, "applying drops " + Range(plan.lost->from, plan.lost->to) +
+    Refuse(&plan, "applying drops " + DescribeOffsets(plan.lost->from, plan.lost->to) +
                       " that the DB had applied; rerun with --accept-loss, or take another way out (see the choices)");
   }
   if (!ShouldApply(result, options)) return result;
@@ -339,11 +371,11 @@ Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t
   }
   const bool cuts = wal_last > after || applied > after || !past.empty();
   if (cuts && wal_last > applied) {
-    plan.steps.push_back("open the replica, which first applies WAL " + Range(applied + 1, wal_last));
+    plan.steps.push_back("open the replica, which first applies WAL " + DescribeOffsets(applied + 1, wal_last));
   }
   if (wal_last > after) {
     plan.lost = OffsetRange{after + 1, wal_last};
-    plan.steps.push_back("cut WAL " + Range(after + 1, wal_last) + " (" + std::to_string(wal_last - after) +
+    plan.steps.push_back("cut WAL " + DescribeOffsets(after + 1, wal_last) + " (" + std::to_string(wal_last - after) +
                          " records) into quarantine (" + root + "/<time>-truncate-after-" + std::to_string(after) +
                          "), as a readable WAL segment");
   }
@@ -368,13 +400,88 @@ Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t
   result.applied_after = replica->Applied();
   replica.reset();
   if (cut.wal.changed) {
-    result.done.push_back("cut WAL " + Range(cut.wal.first_cut_offset, cut.wal.last_cut_offset) + " (" +
+    result.done.push_back("cut WAL " + DescribeOffsets(cut.wal.first_cut_offset, cut.wal.last_cut_offset) + " (" +
                           std::to_string(cut.wal.records_cut) + " records) into " + cut.wal.quarantine_dir);
   }
   for (const std::string& s : cut.moved_snapshots) result.done.push_back("moved snapshot " + s + " into quarantine");
   if (cut.rebuild) {
     result.done.push_back("rebuilt db/ up to offset " + std::to_string(after) +
                           (cut.rebuild->quarantine_dir.empty() ? "" : "; the old db/ is in " + cut.rebuild->quarantine_dir));
+  }
+  result.applied = true;
+  return result;
+}
+
+Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const SnapshotSelection& which,
+                                            const PartitionRepairOptions& options) {
+  if (which.damaged == !which.name.empty()) {
+    return Status::InvalidArgument("give either --snapshot NAME or --damaged (not both)");
+  }
+  inspect::PartitionInspectOptions look;
+  look.verify_snapshots = true;  // why each one goes, and which good ones stay
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("drop-snapshot", dir, look));
+  PartitionPlan& plan = result.plan;
+  const PartitionReport& r = *plan.inspected;
+  const std::string root = PartitionQuarantineRoot(dir, options);
+
+  std::vector<const inspect::SnapshotView*> drop;
+  if (!which.name.empty()) {
+    const inspect::SnapshotView* s = FindSnapshot(r, which.name);
+    if (s == nullptr) {
+      return Status::NotFound("no snapshot " + Quoted(which.name) + " in " + storage::ReplicaPaths(dir).snapshots +
+                              " (there: " + SnapshotNames(r) + ")");
+    }
+    drop.push_back(s);
+  } else {
+    for (const inspect::SnapshotView& s : r.snapshots) {
+      if (!s.valid()) drop.push_back(&s);
+    }
+  }
+  std::vector<std::string> whys;
+  for (const inspect::SnapshotView* s : drop) {
+    const Status& bad = !s->info.status.ok() ? s->info.status : s->verify ? *s->verify : s->info.status;
+    whys.push_back(bad.ok() ? "asked for by name; it verifies (holds what its manifest says)"
+                            : "damaged: " + bad.message());
+    plan.steps.push_back("move snapshot " + s->info.dir + " (offset " + std::to_string(s->info.offset) +
+                         ") into quarantine (" + root + "/<time>-dropped-snapshot): " + whys.back());
+  }
+
+  // Below the WAL's first offset, the history outside db/ is in the good
+  // snapshots the WAL continues from, and nowhere else.
+  const uint64_t wal_start = WalStart(r);
+  auto bridges = [&](const inspect::SnapshotView& s) { return s.valid() && s.info.offset + 1 >= wal_start; };
+  bool drops_bridge = false, keeps_bridge = false;
+  for (const inspect::SnapshotView& s : r.snapshots) {
+    const bool dropped = std::find(drop.begin(), drop.end(), &s) != drop.end();
+    (dropped ? drops_bridge : keeps_bridge) |= bridges(s);
+  }
+  const std::string below = wal_start > 1 ? DescribeOffsets(1, wal_start - 1) : "";
+  bool needs_flag = false;
+  if (wal_start > 1 && drops_bridge && !keeps_bridge) {
+    needs_flag = true;
+    plan.choices = {
+        "drop it anyway (`repair partition drop-snapshot " + dir + " --snapshot " + which.name +
+            " --apply --accept-loss`): " + below + " then exist only in db/ (and in the quarantined snapshot), so a "
+            "damaged db/ could no longer be rebuilt on this replica",
+        "or start the tablet, let it take a new snapshot, then drop this one"};
+  } else if (wal_start > 1 && !keeps_bridge && !drop.empty()) {
+    plan.notes.push_back("no good snapshot that the WAL continues from remains: " + below +
+                         " exist only in db/ until the tablet takes a new snapshot");
+  }
+  if (!drop.empty()) plan.notes.push_back("db/ keeps its own hard links to the SST files it shares with a snapshot");
+  Decide(&plan, which.damaged ? "no snapshot fails verification (" + std::to_string(r.snapshots.size()) + " checked)" : "");
+  if (needs_flag && options.apply && !options.accept_loss) {
+    Refuse(&plan, "snapshot " + drop.front()->info.dir + " is the only good snapshot the WAL (from offset " +
+                      std::to_string(wal_start) + ") continues from: dropping it leaves " + below +
+                      " only in db/; rerun with --accept-loss, or take another way out (see the choices)");
+  }
+  if (!ShouldApply(result, options)) return result;
+
+  KV_ASSIGN_OR_RETURN(std::optional<FileLock> lock, LockWalIfThere(storage::ReplicaPaths(dir)));
+  KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(root, "dropped-snapshot", options.command));
+  for (size_t i = 0; i < drop.size(); ++i) {
+    KV_RETURN_IF_ERROR(q.MoveFolderIn(drop[i]->info.dir, whys[i]));
+    result.done.push_back("moved snapshot " + drop[i]->info.dir + " into " + q.dir());
   }
   result.applied = true;
   return result;
@@ -405,7 +512,7 @@ int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRep
       for (size_t i = 0; i < p.steps.size(); ++i) steps.AddRow({std::to_string(i + 1), p.steps[i]});
       steps.Print();
     }
-    if (p.lost) std::printf("loses: %s (kept in quarantine)\n", Range(p.lost->from, p.lost->to).c_str());
+    if (p.lost) std::printf("loses: %s (kept in quarantine)\n", DescribeOffsets(p.lost->from, p.lost->to).c_str());
     for (const std::string& c : p.choices) std::printf("choice: %s\n", c.c_str());
     for (const std::string& n : p.notes) std::printf("note: %s\n", n.c_str());
     if (p.verdict == PlanVerdict::kNothingToDo) std::printf("%s; nothing to do\n", p.reason.c_str());

@@ -1,5 +1,7 @@
 // Offline repair of one partition replica folder (DATA_DIR/partitions/<tid>_<pid>):
-// descriptor, replay, rebuild and truncate (verify: repair/partition_verify.h) (docs/storage.md, "Offline tools").
+// descriptor, replay, rebuild, truncate and drop-snapshot (verify:
+// repair/partition_verify.h).
+// The operator's guide to them is docs/repair.md.
 //
 // Every repair keeps invariant 8: it plans first from a read-only look
 // (inspect/partition_inspect.h) and changes nothing unless applied; it refuses
@@ -30,7 +32,9 @@ struct PartitionRepairOptions {
   bool apply = false;           // false: a dry run that only plans (and changes nothing)
   std::string quarantine_root;  // empty: PartitionQuarantineRoot's default
   std::string command;          // the command line, recorded in quarantine manifests
-  bool accept_loss = false;     // rebuild: applying may drop offsets the DB had applied
+  // rebuild: applying may drop offsets the DB had applied; drop-snapshot: may
+  // drop the only snapshot that holds the offsets below the WAL's first.
+  bool accept_loss = false;
 };
 
 // options.quarantine_root when given; else DATA_DIR/quarantine when dir is
@@ -48,7 +52,7 @@ enum class PlanVerdict {
 const char* PlanVerdictName(PlanVerdict v);  // "nothing-to-do", "repair", "refused"
 
 struct PartitionPlan {
-  std::string command;  // descriptor | replay | rebuild | truncate
+  std::string command;  // descriptor | replay | rebuild | truncate | drop-snapshot
   std::string dir;
   PlanVerdict verdict = PlanVerdict::kNothingToDo;
   std::string reason;               // kRefused / kNothingToDo: one line
@@ -99,6 +103,21 @@ Result<storage::RebuildPlan> PlanRebuildFromGoodSnapshot(const std::string& dir,
 // records, snapshots past the cut and a replaced DB go to quarantine.
 Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t after,
                                                 const PartitionRepairOptions& options);
+
+// Which snapshots drop-snapshot moves out: exactly one of the two.
+struct SnapshotSelection {
+  std::string name;      // a folder under snapshots/, by its name or its offset
+  bool damaged = false;  // every snapshot that fails verification (storage::VerifySnapshot)
+};
+
+// Move snapshots (whole folders) into quarantine, e.g. a damaged one that keeps
+// verify failing. InvalidArgument (exit 2) for a selection that is not exactly
+// one of the two, NotFound for a name no snapshot has. When the WAL starts
+// after offset 1, the offsets before it are held outside db/ only by the good
+// snapshots the WAL continues from: applying a drop that removes the last of
+// them needs accept_loss.
+Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const SnapshotSelection& which,
+                                            const PartitionRepairOptions& options);
 
 // The plan, what was done, and the exit code (0, or 1 when refused), printed as
 // the `repair partition` commands print them: a table, or one JSON line.

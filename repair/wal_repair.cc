@@ -268,6 +268,10 @@ std::string InputWhy(const SalvageInput& in) {
 // Steps 2 and 3 of the comment at the top, from wherever an earlier run stopped.
 Status MoveOriginalsOutAndStagedIn(const std::string& dir, const std::string& journal_dir, SalvagePlan* p,
                                    Quarantine* q) {
+  // Until the last staged segment is in, the folder holds part of a log: the marker
+  // makes a writer refuse it (and names the journal that finishes the move).
+  const std::string marker = dir + "/" + wal::kSalvageMarkerName;
+  KV_RETURN_IF_ERROR(WriteFileAtomic(marker, journal_dir + "/" + kJournalName + "\n"));
   for (SalvageInput& in : p->inputs) {
     if (in.done) continue;
     KV_INVARIANT("salvage-has-quarantine-for-originals", q != nullptr, in.file);
@@ -296,6 +300,8 @@ Status MoveOriginalsOutAndStagedIn(const std::string& dir, const std::string& jo
     }
     out.done = true;
   }
+  KV_RETURN_IF_ERROR(FsyncDir(dir));
+  if (::unlink(marker.c_str()) != 0) return Status::FromErrno("remove " + marker, errno);
   KV_RETURN_IF_ERROR(FsyncDir(dir));
   if (::rmdir(staging.c_str()) != 0) return Status::FromErrno("remove the empty " + staging, errno);
   return FsyncDir(journal_dir);

@@ -165,7 +165,7 @@ TEST_CASE("after NOT_LEADER the client refreshes its route and writes to the new
   CHECK(ns.show_table_calls == 2);  // fetched once, refreshed once
 }
 
-TEST_CASE("a missing key is not an error; a missing table is NotFound", "[client]") {
+TEST_CASE("a missing key is not an error, a missing table is NotFound", "[client]") {
   FakeTablet tablet;
   FakeNameServer ns;
   std::string tablet_ep, ns_ep;

@@ -3,6 +3,7 @@
 // (invariant 8). The findings repair acts on (damaged or missing SSTs, a WAL
 // ahead of the DB, a DB ahead of its WAL) are also covered, with their
 // repairs, in tests/repair_partition_test.cc.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -131,7 +132,7 @@ TEST_CASE("inspect partition finds a WAL that starts after the DB's applied offs
   fs::rename(f.dir + "/snapshots", f.tmp / "snapshots-aside");
   const auto without = Inspect(f.dir);
   REQUIRE(Kinds(without) == std::vector<std::string>{"wal-gap"});
-  CHECK_THAT(without.findings[0].text, Catch::Contains("nor in a snapshot"));
+  CHECK_THAT(without.findings[0].text, Catch::Contains("nor does a snapshot"));
 }
 
 TEST_CASE("inspect partition finds a DB whose history differs from its WAL's", "[inspect][partition]") {
@@ -157,6 +158,13 @@ TEST_CASE("inspect partition finds missing or broken parts", "[inspect][partitio
   }
   SECTION("a garbled replica.json") {
     test::WriteFile(f.dir + "/replica.json", "{\"format_version\": 1, \"tid\": ");
+    kind = "descriptor-unreadable";
+  }
+  SECTION("a replica.json of a format version this build does not know") {
+    std::string text = test::ReadFile(f.dir + "/replica.json");
+    REQUIRE(text.find("\"format_version\": 1") != std::string::npos);
+    text.replace(text.find("\"format_version\": 1"), 19, "\"format_version\": 2");
+    test::WriteFile(f.dir + "/replica.json", text);
     kind = "descriptor-unreadable";
   }
   SECTION("no db/") {
@@ -197,6 +205,48 @@ TEST_CASE("inspect partition finds missing or broken parts", "[inspect][partitio
   CHECK(std::find(kinds.begin(), kinds.end(), kind) != kinds.end());
 }
 
+TEST_CASE("inspect partition reports a last segment whose header was never finished", "[inspect][partition]") {
+  test::PartitionFixture f(30);
+  // What a crash while the log rolls to a new segment leaves: an empty or zero-filled file.
+  const std::string unfinished = f.wal() + "/" + wal::SegmentFileName(31);
+  test::WriteFile(unfinished, GENERATE(std::string(), std::string(4096, '\0')));
+  const auto report = Inspect(f.dir, Everything());
+  REQUIRE(Kinds(report) == std::vector<std::string>{"torn-tail"});  // not damage: no record was in it
+  CHECK_THAT(report.findings[0].text, Catch::Contains(unfinished + ", a segment whose header was never finished"));
+  CHECK_THAT(report.findings[0].fix, Catch::Contains("repair partition replay " + f.dir + " --apply"));
+  CHECK(report.unreadable_segments.empty());
+  CHECK(report.info.last == LogPosition{1, 30});
+  const auto& problems = report.info.problems;
+  CHECK(std::any_of(problems.begin(), problems.end(),
+                    [&](const std::string& p) { return p.find(unfinished) != std::string::npos; }));
+  const auto j = inspect::PartitionReportJson(report);
+  CHECK(j["wal_unfinished_segment"] == unfinished);
+  CHECK(j["wal_torn_bytes"] == 0);
+  CHECK(j["health"] == "torn-tail");
+}
+
+TEST_CASE("inspect partition --verify-snapshots finds a checkpoint that disagrees with its manifest",
+          "[inspect][partition]") {
+  test::PartitionFixture f(60);
+  {
+    auto r = f.Open();
+    REQUIRE(r->CreateSnapshot().ok());  // at 60
+  }
+  const std::string manifest = f.dir + "/snapshots/" + storage::SnapshotDirName(60) + "/manifest.json";
+  std::string text = test::ReadFile(manifest);
+  REQUIRE(text.find("\"record_count\": 60") != std::string::npos);
+  text.replace(text.find("\"record_count\": 60"), 18, "\"record_count\": 61");
+  test::WriteFile(manifest, text);
+  CHECK(Inspect(f.dir).healthy());  // the manifest itself reads fine
+  inspect::PartitionInspectOptions o;
+  o.verify_snapshots = true;
+  const auto report = Inspect(f.dir, o);
+  REQUIRE(Kinds(report) == std::vector<std::string>{"snapshot-damaged"});
+  CHECK_THAT(report.findings[0].text, Catch::Contains("61"));
+  CHECK(report.NewestValidSnapshot() == nullptr);
+  CHECK(inspect::PartitionReportJson(report)["snapshot_offset"].is_null());
+}
+
 TEST_CASE("inspect partition --verify-wal finds damage in the middle of the log", "[inspect][partition]") {
   test::PartitionFixture f;
   const auto segments = wal::ListSegmentFiles(f.wal()).value();
@@ -209,6 +259,18 @@ TEST_CASE("inspect partition --verify-wal finds damage in the middle of the log"
   CHECK_FALSE(report.wal_damages.empty());
 }
 
+TEST_CASE("inspect partition --verify-wal does not send a hole in the log to salvage again", "[inspect][partition]") {
+  test::PartitionFixture f;  // applied 200
+  const auto segments = wal::ListSegmentFiles(f.wal()).value();
+  REQUIRE(segments.size() >= 3);
+  fs::rename(segments[1], f.tmp / "aside.log");  // what a salvage leaves when records were lost: a hole
+  const auto report = Inspect(f.dir, Everything());
+  REQUIRE(Kinds(report) == std::vector<std::string>{"wal-damaged"});
+  CHECK_THAT(report.findings[0].text, Catch::Contains("missing-segment"));
+  CHECK_THAT(report.findings[0].fix, Catch::Contains("the DB applied past them"));
+  CHECK_THAT(report.findings[0].fix, !Catch::Contains("salvage"));
+}
+
 TEST_CASE("inspect partition names a folder holding another partition's files", "[inspect][partition]") {
   test::PartitionFixture f(10);
   const std::string moved = f.tmp / "partitions/7_4";
@@ -216,6 +278,22 @@ TEST_CASE("inspect partition names a folder holding another partition's files", 
   const auto report = Inspect(moved);
   REQUIRE(Kinds(report) == std::vector<std::string>{"identity-mismatch"});
   CHECK_THAT(report.findings[0].text, Catch::Contains("the folder's name belongs to partition 7_4"));
+}
+
+TEST_CASE("inspect partition names a WAL copied in from another partition", "[inspect][partition]") {
+  test::PartitionFixture f(10);  // 7_3
+  test::ReplicaHarness other(7, 4);
+  {
+    auto r = other.OpenLeader(1);
+    test::WriteTestPuts(*r, 1, 10, 10);
+  }
+  fs::remove_all(f.wal());
+  fs::copy(other.dir + "/wal", f.wal());
+  const auto report = Inspect(f.dir);
+  const auto kinds = Kinds(report);
+  REQUIRE_FALSE(kinds.empty());
+  CHECK(kinds[0] == "identity-mismatch");
+  CHECK_THAT(report.findings[0].text, Catch::Contains("the WAL belongs to partition 7_4, this replica is 7_3"));
 }
 
 TEST_CASE("inspect partition beside an open replica: in use, and no replay asked for", "[inspect][partition]") {
@@ -238,6 +316,8 @@ TEST_CASE("the replica JSON carries every field, null where unknown", "[inspect]
   f.AppendToWal(5);
   auto j = inspect::PartitionReportJson(Inspect(f.dir, Everything()));
   CHECK(j["type"] == "replica");
+  CHECK(j["format_version"] == inspect::kCollectFormatVersion);
+  CHECK(j["wal_unfinished_segment"].is_null());
   CHECK(j["tid"] == 7);
   CHECK(j["pid"] == 3);
   CHECK(j["table"] == "t7");
@@ -327,6 +407,21 @@ TEST_CASE("inspect partition and tablet: exit codes and output", "[inspect][part
     CHECK(lines[0]["type"] == "tablet");
     CHECK(lines[1]["type"] == "replica");
     CHECK(lines[1]["health"] == "ok");
+  }
+  SECTION("every JSON line carries the collect format's version") {
+    test::FlipBit(wal::ListSegmentFiles(f.wal()).value().front(), 200);  // mid-log: records follow it
+    auto partition = RunInspect({"partition", f.dir, "--verify-wal", "--json"});
+    CHECK(partition.exit_code == 1);
+    auto tablet = RunInspect({"tablet", f.tmp.path(), "--json"});
+    auto lines = test::JsonLines(partition.out);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[0]["type"] == "replica");
+    CHECK(lines[1]["type"] == "wal_damage");
+    for (const auto& line : test::JsonLines(tablet.out)) lines.push_back(line);
+    for (const auto& line : lines) {
+      INFO(line.dump());
+      CHECK(line["format_version"] == inspect::kCollectFormatVersion);
+    }
   }
   SECTION("findings: 1, each with its fix") {
     f.AppendToWal(4);

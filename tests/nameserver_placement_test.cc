@@ -33,7 +33,7 @@ size_t Spread(const std::map<std::string, size_t>& counts, const std::vector<std
 
 }  // namespace
 
-TEST_CASE("placement: no tablet holds two replicas of a partition; replicas and leaders spread evenly") {
+TEST_CASE("placement: no tablet holds two replicas of a partition, replicas and leaders spread evenly") {
   for (size_t n = 1; n <= 8; ++n) {
     const std::vector<std::string> tablets = Tablets(n);
     for (uint32_t replicas = 1; replicas <= n; ++replicas) {

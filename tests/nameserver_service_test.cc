@@ -113,7 +113,7 @@ TEST_CASE("create table with defaults: 8 partitions, 3 replicas, acks majority, 
   for (const auto& [endpoint, count] : leaders) CHECK(count == 2);
 }
 
-TEST_CASE("create table: the default replica count shrinks to the healthy tablets; asking for more fails") {
+TEST_CASE("create table: the default replica count shrinks to the healthy tablets, asking for more fails") {
   Cluster cluster(2);
   v1::CreateTableResponse defaults = cluster.client->CreateTable("small");
   INFO(Describe(defaults.error()));
@@ -228,7 +228,7 @@ TEST_CASE("showtable and showtablet: what the metadata holds and what the tablet
   CHECK(endpoints == expected);
 }
 
-TEST_CASE("failure detection: a silent tablet goes offline and its replicas not alive; back, it is healthy") {
+TEST_CASE("failure detection: a silent tablet goes offline and its replicas not alive, back it is healthy") {
   Cluster cluster(3);
   REQUIRE(cluster.client->CreateTable("t", 3, 3).error().code() == v1::OK);
   FakeTablet& paused = *cluster.tablets[0];

@@ -14,8 +14,10 @@ kv_add_test(playground_process_test playground_process_test.cc LIBS kv_ops LABEL
 kv_add_test(ops_cli_test ops_cli_test.cc playground_test_util.cc LIBS kv_ops LABELS ops playground)
 kv_add_test(playground_cluster_test playground_cluster_test.cc playground_test_util.cc
             LIBS kv_ops LABELS playground)
+kv_add_test(playground_failure_test playground_failure_test.cc playground_test_util.cc
+            LIBS kv_ops LABELS playground)
 kv_add_test(playground_zk_test playground_zk_test.cc playground_test_util.cc zk_server.cc
             LIBS kv_ops kv_meta LABELS playground zk)
-foreach(t ops_cli_test playground_cluster_test playground_zk_test)
+foreach(t ops_cli_test playground_cluster_test playground_failure_test playground_zk_test)
   add_dependencies(${t} ops nameserver tablet)
 endforeach()

@@ -26,7 +26,7 @@ TEST_CASE("nameserver lists are HOST:PORT, comma separated", "[ops]") {
   }
 }
 
-TEST_CASE("the --ns flag wins over $KV_NS; neither is a usage error", "[ops]") {
+TEST_CASE("the --ns flag wins over $KV_NS, neither is a usage error", "[ops]") {
   CHECK(*ResolveNameservers("a:1", "b:2") == std::vector<std::string>{"a:1"});
   CHECK(*ResolveNameservers("", "b:2,c:3") == std::vector<std::string>{"b:2", "c:3"});
   auto none = ResolveNameservers("", nullptr);

@@ -175,11 +175,21 @@ TEST_CASE("ops playground commands drive the playground's processes", "[ops][cli
   CHECK(RunOps(tmp, {"playground", "kill", "tablet-2", "--dir", dir}).code == 1);  // not running
   CHECK(RunOps(tmp, {"playground", "kill", "tablet-7", "--dir", dir}).code == 2);  // no such server
   CHECK(RunOps(tmp, {"playground", "restart", "tablet-2", "--dir", dir}).code == 0);
+  Run scaled = RunOps(tmp, {"playground", "scale-out", "--tablets", "1", "--dir", dir, "--timeout-ms", "60000"});
+  INFO(scaled.err);
+  CHECK(scaled.code == 0);
+  CHECK(RunOps(tmp, {"playground", "scale-out", "--tablets", "0", "--dir", dir}).code == 2);
+  display = RunOps(tmp, {"playground", "display", "--dir", dir, "--json"});
+  CHECK_THAT(display.out, Catch::Contains(R"("name":"tablet-3")"));
+  CHECK(Lines(display.out).size() == 4);
+  CHECK(display.out.find(R"("state":"alive")") != std::string::npos);
+  CHECK(display.out.find(R"("state":"dead")") == std::string::npos);
+  CHECK(display.out.find(R"("state":"stopped")") == std::string::npos);
   CHECK(RunOps(tmp, {"playground", "clean", "--dir", dir}).code == 1);  // still running
 
   Run stopped = RunOps(tmp, {"playground", "down", "--dir", dir, "--json"});
   CHECK(stopped.code == 0);
-  CHECK(Lines(stopped.out).size() == 3);
+  CHECK(Lines(stopped.out).size() == 4);
   Run after = RunOps(tmp, {"playground", "display", "--dir", dir});
   CHECK(after.out.find("alive") == std::string::npos);
   CHECK(RunOps(tmp, {"playground", "clean", "--dir", dir}).code == 0);

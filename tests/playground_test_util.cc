@@ -13,6 +13,7 @@ std::unique_ptr<ops::ScopedPlayground> StartPlayground(const TempDir& tmp, const
   options.bin_dir = KV_BINARY_DIR;  // the build root: cluster/nameserver/nameserver, cluster/tablet/tablet
   options.zk_cluster = spec.zk_cluster;
   options.zk_root_path = spec.zk_root_path;
+  options.nameservers = spec.nameservers;
   options.timeout = std::chrono::seconds(60);  // a busy two-core machine
   auto started = ops::ScopedPlayground::Start(options);
   INFO(started.status().message());

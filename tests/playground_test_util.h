@@ -21,6 +21,7 @@ struct PlaygroundSpec {
   int tablets = 3;
   std::string zk_cluster;
   std::string zk_root_path;
+  int nameservers = 1;  // 2: an active and a standby (ZooKeeper only)
 };
 
 // A playground in tmp/playground with the servers of this build; fails the

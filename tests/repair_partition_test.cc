@@ -1,11 +1,14 @@
-// `repair partition descriptor|replay|rebuild|truncate|verify` (invariant 8:
+// `repair partition descriptor|replay|rebuild|truncate|verify|drop-snapshot` (invariant 8:
 // repair never deletes, dry-runs unless applied, refuses while the replica is
 // in use), each against the damage it exists for, with the data checked after.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <functional>
 
 #include <rocksdb/db.h>
+
+#include <nlohmann/json.hpp>
 
 #include "common/file.h"
 #include "inspect/partition_inspect.h"
@@ -170,6 +173,54 @@ TEST_CASE("replay also cuts a torn tail into quarantine", "[repair][partition]")
   CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
 }
 
+TEST_CASE("replay sets an unfinished last segment aside, and the log continues", "[repair][partition]") {
+  test::PartitionFixture f(50);
+  f.AppendToWal(5);  // 51..55, in the WAL only
+  const std::string unfinished = f.wal() + "/" + wal::SegmentFileName(56);
+  test::WriteFile(unfinished, "");  // the log died rolling to 56
+  CHECK(Finds(f.dir, FindingKind::kTornTail));
+  const auto plan = PlanOnly(f, [&] { return repair::ReplayPartition(f.dir, DryRun()); });
+  REQUIRE(plan.steps.size() == 2);
+  CHECK_THAT(plan.steps[0], Catch::Contains("unfinished segment " + unfinished));
+  CHECK_THAT(plan.steps[1], Catch::Contains("offsets 51..55"));
+
+  auto done = Ok(repair::ReplayPartition(f.dir, Apply()));
+  CHECK(done.applied_after == LogPosition{1, 55});
+  CHECK_FALSE(PathExists(unfinished));
+  const auto q = test::QuarantineFolders(f.quarantine, "torn-tail");
+  REQUIRE(q.size() == 1);
+  CHECK(PathExists(q[0] + "/" + wal::SegmentFileName(56)));
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
+  auto r = f.OpenLeader(1);
+  test::WriteTestPuts(*r, 1, 3);
+  CHECK(r->LastLogged() == LogPosition{1, 58});
+}
+
+TEST_CASE("an unreadable DB: inspect finds it, replay refuses, rebuild replaces it from the WAL", "[repair][partition]") {
+  test::PartitionFixture f(40);
+  const test::Content written = f.WalContent();
+  test::WriteFile(f.db() + "/CURRENT", "MANIFEST-999999\n");  // names a MANIFEST that is not there
+  CHECK(Finds(f.dir, FindingKind::kDbUnreadable));
+  CHECK(Ok(repair::ReplayPartition(f.dir, DryRun())).plan.verdict == PlanVerdict::kRefused);
+
+  const auto plan = PlanOnly(f, [&] { return repair::RebuildPartition(f.dir, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  CHECK_FALSE(plan.lost.has_value());  // unknown, so not claimed
+  const bool noted = std::any_of(plan.notes.begin(), plan.notes.end(), [](const std::string& n) {
+    return n.find("the old DB cannot be read") != std::string::npos;
+  });
+  CHECK(noted);
+
+  auto done = Ok(repair::RebuildPartition(f.dir, Apply()));
+  CHECK(done.applied_after == LogPosition{1, 40});
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
+  CHECK(Consistent(f.dir));
+  CHECK(f.OpenedContent() == written);
+  const auto q = test::QuarantineFolders(f.quarantine, "replaced-db");
+  REQUIRE(q.size() == 1);
+  CHECK(test::ReadFile(q[0] + "/CURRENT") == "MANIFEST-999999\n");  // the old DB, as it was
+}
+
 TEST_CASE("a DB ahead of a damaged WAL: the plan lists the loss, and rebuild needs --accept-loss",
           "[repair][partition]") {
   test::PartitionFixture f(30);
@@ -307,6 +358,88 @@ TEST_CASE("truncate --after cuts log and data back, saving what was cut", "[repa
   CHECK(Ok(repair::TruncatePartition(f.dir, 100, Apply())).plan.verdict == PlanVerdict::kNothingToDo);
 }
 
+TEST_CASE("a damaged snapshot: verify fails after rebuild until drop-snapshot moves it into quarantine",
+          "[repair][partition][snapshot]") {
+  test::PartitionFixture f(200);
+  {
+    auto r = f.Open();
+    REQUIRE(r->CreateSnapshot().ok());  // at 200, sharing db/'s SST files by hard links
+    test::WriteTestPuts(*r, 1, 50, 10);
+  }
+  const std::string snapshot = f.dir + "/snapshots/" + storage::SnapshotDirName(200);
+  f.DamageSst();  // in db/ and in the snapshot alike
+  Ok(repair::RebuildPartition(f.dir, Apply()));  // from the WAL, which starts at 1
+  CHECK_FALSE(Consistent(f.dir));                // "snapshot passed over"
+
+  const auto plan = PlanOnly(f, [&] { return repair::DropSnapshots(f.dir, {"", true}, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  REQUIRE(plan.steps.size() == 1);
+  CHECK_THAT(plan.steps[0], Catch::Contains(snapshot) && Catch::Contains("damaged"));
+  CHECK(plan.choices.empty());  // the WAL starts at 1: nothing depends on the snapshot
+
+  const std::string before = test::FingerprintTree(snapshot);
+  auto run = RunRepair({"partition", "drop-snapshot", f.dir, "--damaged", "--apply", "--json"});
+  CHECK(run.exit_code == 0);
+  auto lines = test::JsonLines(run.out);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["command"] == "drop-snapshot");
+  CHECK(lines[0]["applied"] == true);
+  CHECK_FALSE(PathExists(snapshot));
+  const auto q = test::QuarantineFolders(f.quarantine, "dropped-snapshot");
+  REQUIRE(q.size() == 1);
+  const std::string stored = q[0] + "/" + storage::SnapshotDirName(200);
+  CHECK(test::FingerprintTree(stored) == before);  // whole, as it was
+  auto manifest = nlohmann::json::parse(test::ReadFile(q[0] + "/manifest.json"));
+  CHECK_THAT(manifest["command"].get<std::string>(), Catch::Contains("drop-snapshot") && Catch::Contains("--damaged"));
+  REQUIRE(manifest["items"].size() == 1);
+  CHECK(manifest["items"][0]["kind"] == "folder");
+  CHECK(manifest["items"][0]["original"] == fs::absolute(snapshot).lexically_normal().string());
+  CHECK(manifest["items"][0]["files"].size() >= 2);  // the checkpoint and its manifest.json
+
+  CHECK(Consistent(f.dir));
+  CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
+  CHECK(f.OpenedContent() == f.WalContent());
+  CHECK(Ok(repair::DropSnapshots(f.dir, {"", true}, Apply())).plan.verdict == PlanVerdict::kNothingToDo);
+}
+
+TEST_CASE("drop-snapshot needs --accept-loss for the only snapshot the WAL continues from",
+          "[repair][partition][snapshot]") {
+  test::PartitionFixture f(20);
+  {
+    auto r = f.Open();
+    test::WriteTestPuts(*r, 1, 300, 10);
+    REQUIRE(r->CreateSnapshot().ok());  // at 320
+    test::WriteTestPuts(*r, 1, 10, 10);
+    REQUIRE_FALSE(r->PurgeObsoleteWal(UINT64_MAX, 0)->deleted.empty());  // the WAL no longer starts at 1
+  }
+  const test::Content held = f.OpenedContent();
+  const std::string snapshot = f.dir + "/snapshots/" + storage::SnapshotDirName(320);
+  const uint64_t wal_first = f.Info().wal->first_offset;
+  REQUIRE(wal_first > 1);
+  const std::string below = "offsets 1.." + std::to_string(wal_first - 1);
+
+  const auto plan = PlanOnly(f, [&] { return repair::DropSnapshots(f.dir, {"320", false}, DryRun()); });
+  REQUIRE(plan.verdict == PlanVerdict::kRepair);
+  CHECK_THAT(plan.steps[0], Catch::Contains("it verifies"));
+  REQUIRE(plan.choices.size() == 2);
+  CHECK_THAT(plan.choices[0], Catch::Contains("--accept-loss") && Catch::Contains(below + " then exist only in db/"));
+
+  const auto refused = PlanOnly(f, [&] { return repair::DropSnapshots(f.dir, {"320", false}, Apply()); });
+  CHECK(refused.verdict == PlanVerdict::kRefused);
+  CHECK_THAT(refused.reason, Catch::Contains("--accept-loss") && Catch::Contains(below + " only in db/"));
+  auto cli = RunRepair({"partition", "drop-snapshot", f.dir, "--snapshot", storage::SnapshotDirName(320), "--apply"});
+  CHECK(cli.exit_code == 1);
+  CHECK_THAT(cli.err, Catch::Contains("refused"));
+  CHECK(PathExists(snapshot));
+
+  auto done = Ok(repair::DropSnapshots(f.dir, {"320", false}, Apply(/*accept_loss=*/true)));
+  CHECK(done.applied);
+  CHECK_FALSE(PathExists(snapshot));
+  CHECK(test::QuarantineFolders(f.quarantine, "dropped-snapshot").size() == 1);
+  CHECK(f.OpenedContent() == held);  // db/ keeps every offset
+  CHECK_FALSE(Consistent(f.dir));     // but nothing outside it derives offsets below the WAL any more
+}
+
 TEST_CASE("descriptor writes a new replica.json at the newest term, the old one to quarantine", "[repair][partition]") {
   test::PartitionFixture f(10);
   {
@@ -346,6 +479,7 @@ TEST_CASE("every partition repair refuses, touching nothing, while the replica i
     CHECK(repair::RebuildPartition(f.dir, o).status().IsBusy());
     CHECK(repair::TruncatePartition(f.dir, 5, o).status().IsBusy());
     CHECK(repair::RewriteDescriptor(f.dir, "t7", o).status().IsBusy());
+    CHECK(repair::DropSnapshots(f.dir, {"", true}, o).status().IsBusy());
   }
   CHECK(repair::VerifyPartition(f.dir).status().IsBusy());
   CHECK(test::FingerprintTree(watched) == before);
@@ -407,6 +541,10 @@ TEST_CASE("repair partition: exit codes and output", "[repair][partition][cli]")
                                                                   {"partition", "truncate", f.dir, "--after", "-1"},
                                                                   {"partition", "truncate", f.dir},
                                                                   {"partition", "descriptor", f.dir},
+                                                                  {"partition", "drop-snapshot", f.dir},
+                                                                  {"partition", "drop-snapshot", f.dir, "--damaged",
+                                                                   "--snapshot", "1"},
+                                                                  {"partition", "drop-snapshot", f.dir, "--snapshot", "9"},
                                                                   {"partition", "rebuild"}}) {
       auto run = RunRepair(args);
       INFO(args[1]);

@@ -500,6 +500,18 @@ TEST_CASE("a rerun finishes a salvage that stopped midway", "[repair][wal]") {
       fs::rename(log.dir + "/" + outputs[i].name, staging + "/" + outputs[i].name);
     }
   }
+  // The marker the crash would have left: a server must not start on half a log.
+  const std::string marker = log.dir + "/" + wal::kSalvageMarkerName;
+  test::WriteFile(marker, q + "/salvage-plan.json\n");
+  wal::WriterOptions wo;
+  wo.tid = kLog.tid;
+  wo.pid = kLog.pid;
+  auto writer = wal::Writer::Open(log.dir, wo);
+  REQUIRE_FALSE(writer.ok());
+  CHECK(writer.status().IsFailedPrecondition());
+  CHECK_THAT(writer.status().message(), Catch::Contains(q + "/salvage-plan.json") &&
+                                            Catch::Contains("repair wal salvage " + log.dir + " --apply"));
+
   auto tail = PlanTail(log.dir);
   REQUIRE(tail.ok());
   CHECK(tail->verdict == repair::TailVerdict::kRefused);  // not on a half-swapped log
@@ -511,6 +523,8 @@ TEST_CASE("a rerun finishes a salvage that stopped midway", "[repair][wal]") {
   auto resumed = repair::Salvage(log.dir, Apply());
   REQUIRE(resumed.ok());
   CHECK(resumed->plan.verdict == repair::SalvageVerdict::kResume);
+  CHECK_FALSE(fs::exists(marker));
+  CHECK(wal::Writer::Open(log.dir, wo).ok());
   CHECK(ReadContents(log.dir).values == Written(OffsetsExcept(1, 100, {{60, 60}})));
   RequireAllInQuarantine(log.originals, log.dir + "/quarantine");
   auto again = PlanSalvage(log.dir);

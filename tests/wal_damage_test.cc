@@ -206,8 +206,33 @@ TEST_CASE("a record cut short at the end of the last segment is a torn tail", "[
   test::TruncateFile(last.file, last.pos + kept);
   wal::Damage want = Want(DamageKind::kTornTail, last.file, last.pos, kept, "record truncated by end of file");
   SetOffsets(&want, kRecords - 1, 0);
+  if (kept >= wal::kRecordHeaderSize) {
+    // The header made it to disk: the report names the record the cut costs.
+    want.reason += "; the header of offset " + std::to_string(kRecords) + " (term " +
+                   std::to_string(kLastTerm) + ") is intact";
+    want.lost_from = want.lost_to = kRecords;
+  }
   CheckOnlyDamage(fx.dir, want, AllOffsets(kRecords - 1), wal::ReadEnd::kTornTail);
   CheckTornTail(fx, kRecords - 1, kept);
+}
+
+TEST_CASE("a last record with all its bytes but a bad payload is a torn tail that names its offset",
+          "[wal][damage][tail]") {
+  Fixture fx;
+  const Placed& last = fx.rec(kRecords);
+  const std::string before = test::ReadFile(last.file);
+  test::FlipBit(last.file, last.pos + wal::kRecordHeaderSize + 3, 1);
+  const std::string after = test::ReadFile(last.file);
+  const size_t payload_len = last.length - wal::kRecordOverhead;
+  wal::Damage want = Want(DamageKind::kTornTail, last.file, last.pos, last.length,
+                          "record payload checksum mismatch; the header of offset " + std::to_string(kRecords) +
+                              " (term " + std::to_string(kLastTerm) + ") is intact");
+  want.has_crc = true;
+  want.expected_crc = crc32c::Value(before.data() + last.pos + wal::kRecordHeaderSize, payload_len);
+  want.computed_crc = crc32c::Value(after.data() + last.pos + wal::kRecordHeaderSize, payload_len);
+  SetOffsets(&want, kRecords - 1, 0, kRecords, kRecords);
+  CheckOnlyDamage(fx.dir, want, AllOffsets(kRecords - 1), wal::ReadEnd::kTornTail);
+  CheckTornTail(fx, kRecords - 1, last.length);
 }
 
 TEST_CASE("a record cut short at the end of a middle segment is corruption, not a torn tail", "[wal][damage]") {

@@ -37,6 +37,10 @@ constexpr uint8_t kMaxRecordType = 3;
 // Segment files are named by their first offset: 20 decimal digits + ".log",
 // so that names sort in offset order.
 constexpr size_t kSegmentNameDigits = 20;
+// Present in a WAL folder while `repair wal salvage` is moving files in and out
+// of it (FORMAT.md, "Salvage in progress"): the folder then holds part of a log,
+// and the writer refuses to open it.
+constexpr const char* kSalvageMarkerName = "SALVAGE-IN-PROGRESS";
 constexpr const char* kSegmentSuffix = ".log";
 
 }  // namespace kv::wal

@@ -86,10 +86,10 @@ Result<std::vector<std::string>> ListSegmentFiles(const std::string& dir) {
 
 namespace {
 
-// A segment file as found before its records are read.
+// A segment file as found before its records are read: only its header is read here.
 struct SegmentFile {
   std::string path;
-  MappedFile map;
+  uint64_t size = 0;
   std::optional<SegmentHeader> header;  // nullopt when the header is unreadable
   Status header_status;
   uint64_t sort_offset = 0;  // header's first offset, else the name's, else 0
@@ -100,8 +100,8 @@ class LogScan {
  public:
   LogScan(const ReadOptions& options, ReadHandler* handler) : opt_(options), h_(handler) {}
 
-  // Returns false when the handler stopped the read.
-  bool Segment(const SegmentFile& seg, bool is_last, uint64_t next_segment_first);
+  // Returns false when the handler stopped the read or a read failed (see io_status()).
+  bool Segment(const SegmentFile& seg, FileWindow* file, bool is_last, uint64_t next_segment_first);
   // Returns false when the handler stopped the read.
   bool Report(Damage d) {
     ++sum_.damages;
@@ -122,12 +122,18 @@ class LogScan {
   bool saw_damage() const { return saw_damage_; }
   bool done() const { return done_; }
   std::optional<uint64_t> expected() const { return expected_; }
+  const Status& io_status() const { return io_status_; }
 
  private:
-  bool Deliver(const SegmentFile& seg, const ParsedRecord& p, size_t pos);
+  // Records an I/O error that ends the read; returns false to stop.
+  bool Failed(Status s) {
+    io_status_ = std::move(s);
+    return false;
+  }
+  bool Deliver(const SegmentFile& seg, const ParsedRecord& p, uint64_t pos);
   bool FlushOverlap(const SegmentFile& seg);
-  bool DamageAt(const SegmentFile& seg, size_t pos, const ParsedRecord& p, bool is_last,
-                uint64_t next_segment_first, size_t* resume);
+  bool DamageAt(const SegmentFile& seg, FileWindow* file, uint64_t pos, const ParsedRecord& p, bool is_last,
+                uint64_t next_segment_first, uint64_t* resume);
 
   const ReadOptions& opt_;
   ReadHandler* h_;
@@ -135,6 +141,8 @@ class LogScan {
   std::optional<uint64_t> expected_;  // offset the next record must have
   uint64_t last_term_ = 0;
   bool saw_torn_tail_ = false, saw_damage_ = false, done_ = false;
+  Status io_status_;
+  const std::string* last_file_ = nullptr;  // the segment sum_.last_file names
   // A run of records already seen (offset < expected), reported as one overlap.
   uint64_t overlap_from_ = 0, overlap_to_ = 0, overlap_pos_ = 0, overlap_bytes_ = 0;
 };
@@ -153,7 +161,7 @@ bool LogScan::FlushOverlap(const SegmentFile& seg) {
   return Report(d);
 }
 
-bool LogScan::Deliver(const SegmentFile& seg, const ParsedRecord& p, size_t pos) {
+bool LogScan::Deliver(const SegmentFile& seg, const ParsedRecord& p, uint64_t pos) {
   const RecordView& r = p.view;
   if (expected_ && r.offset < *expected_) {
     if (overlap_bytes_ == 0) {
@@ -199,7 +207,10 @@ bool LogScan::Deliver(const SegmentFile& seg, const ParsedRecord& p, size_t pos)
   ++sum_.records;
   sum_.last_offset = r.offset;
   sum_.last_term = r.term;
-  sum_.last_file = seg.path;
+  if (last_file_ != &seg.path) {  // a copy per segment, not per record
+    sum_.last_file = seg.path;
+    last_file_ = &seg.path;
+  }
   sum_.last_end_pos = pos + p.length;
   RecordLocation where{&seg.path, pos, p.length};
   if (!h_->OnRecord(r, where)) {
@@ -212,20 +223,23 @@ bool LogScan::Deliver(const SegmentFile& seg, const ParsedRecord& p, size_t pos)
 
 // Bad bytes at pos: find the next valid record (resynchronise) and report the
 // region in between. Sets *resume to where reading goes on.
-bool LogScan::DamageAt(const SegmentFile& seg, size_t pos, const ParsedRecord& p, bool is_last,
-                       uint64_t next_segment_first, size_t* resume) {
-  const std::string_view data = seg.map.data();
-  size_t q = pos + 1;
+bool LogScan::DamageAt(const SegmentFile& seg, FileWindow* file, uint64_t pos, const ParsedRecord& p,
+                       bool is_last, uint64_t next_segment_first, uint64_t* resume) {
+  uint64_t q = pos + 1;
   std::optional<uint64_t> next_offset;
-  for (; q + kRecordOverhead <= data.size(); ++q) {
-    if (!HeaderLooksValid(data, q)) continue;
-    ParsedRecord candidate = ParseRecordAt(data, q);
+  for (; q + kRecordOverhead <= seg.size; ++q) {
+    Status read = file->Ensure(q, kRecordHeaderSize);
+    if (!read.ok()) return Failed(read);
+    if (!HeaderLooksValid(file->From(q), 0)) continue;
+    ParsedRecord candidate;
+    read = ParseRecordIn(file, q, &candidate);
+    if (!read.ok()) return Failed(read);
     if (candidate.outcome == ParseOutcome::kRecord) {
       next_offset = candidate.view.offset;
       break;
     }
   }
-  if (!next_offset) q = data.size();
+  if (!next_offset) q = seg.size;
   Damage d;
   d.file = seg.path;
   d.file_pos = pos;
@@ -248,7 +262,17 @@ bool LogScan::DamageAt(const SegmentFile& seg, size_t pos, const ParsedRecord& p
   } else if (is_last) {
     // Nothing valid follows in the last segment: the writer died mid-write (FORMAT.md, "Reading").
     d.kind = DamageKind::kTornTail;
-    if (AllZero(data.substr(pos))) d.reason = "zero-filled tail";
+    Result<bool> zeros = AllZeroFrom(file, pos);
+    if (!zeros.ok()) return Failed(zeros.status());
+    if (*zeros) d.reason = "zero-filled tail";
+    if (p.header_offset != 0 && p.header_offset == first_unknown) {
+      // The writer got the header out, so this record was at least begun: a torn
+      // write (never acknowledged at wal_level 2) or, when all its bytes are there,
+      // damage after the fact. Either way the operator must see its offset.
+      d.lost_from = d.lost_to = p.header_offset;
+      d.reason += "; the header of offset " + std::to_string(p.header_offset) + " (term " +
+                  std::to_string(p.header_term) + ") is intact";
+    }
   } else {
     d.kind = DamageKind::kCorruptRecords;
     d.reason += "; nothing valid follows in this segment";
@@ -265,8 +289,7 @@ bool LogScan::DamageAt(const SegmentFile& seg, size_t pos, const ParsedRecord& p
   return Report(d);
 }
 
-bool LogScan::Segment(const SegmentFile& seg, bool is_last, uint64_t next_segment_first) {
-  const std::string_view data = seg.map.data();
+bool LogScan::Segment(const SegmentFile& seg, FileWindow* file, bool is_last, uint64_t next_segment_first) {
   const SegmentHeader& hdr = *seg.header;
   if (expected_ && hdr.first_offset > *expected_) {
     Damage d;
@@ -284,7 +307,9 @@ bool LogScan::Segment(const SegmentFile& seg, bool is_last, uint64_t next_segmen
     // The header claims offsets already read. When its records repeat them, the
     // overlap of those records says so; otherwise the header alone is wrong, and a
     // seek by segment name would start here and miss those offsets.
-    const ParsedRecord first = ParseRecordAt(data, kSegmentHeaderSize);
+    ParsedRecord first;
+    Status read = ParseRecordIn(file, kSegmentHeaderSize, &first);
+    if (!read.ok()) return Failed(read);
     if (first.outcome != ParseOutcome::kRecord || first.view.offset >= *expected_) {
       Damage d;
       d.kind = DamageKind::kOverlap;
@@ -297,9 +322,11 @@ bool LogScan::Segment(const SegmentFile& seg, bool is_last, uint64_t next_segmen
     }
   }
   if (!expected_) expected_ = hdr.first_offset;
-  size_t pos = kSegmentHeaderSize;
+  uint64_t pos = kSegmentHeaderSize;
   while (!done_) {
-    ParsedRecord p = ParseRecordAt(data, pos);
+    ParsedRecord p;
+    Status read = ParseRecordIn(file, pos, &p);
+    if (!read.ok()) return Failed(read);
     if (p.outcome == ParseOutcome::kEndOfData) break;
     if (p.outcome == ParseOutcome::kRecord) {
       if (!Deliver(seg, p, pos)) return false;
@@ -307,21 +334,23 @@ bool LogScan::Segment(const SegmentFile& seg, bool is_last, uint64_t next_segmen
       continue;
     }
     if (!FlushOverlap(seg)) return false;
-    size_t resume = 0;
-    if (!DamageAt(seg, pos, p, is_last, next_segment_first, &resume)) return false;
+    uint64_t resume = 0;
+    if (!DamageAt(seg, file, pos, p, is_last, next_segment_first, &resume)) return false;
     pos = resume;
   }
   return FlushOverlap(seg);
 }
 
-// Opens every file and reads its header. Files are never written.
+// Reads every file's header (and nothing more). Files are never written.
 Result<std::vector<SegmentFile>> OpenSegments(const std::vector<std::string>& files) {
   std::vector<SegmentFile> segs;
   for (const std::string& path : files) {
-    auto map = MappedFile::Open(path);
-    if (!map.ok()) return map.status();
-    SegmentFile s{path, std::move(map).value(), std::nullopt, Status::OK(), 0};
-    auto h = DecodeSegmentHeader(s.map.data());
+    if (IsDirectory(path)) return Status::InvalidArgument(path + " is not a regular file");
+    KV_ASSIGN_OR_RETURN(UniqueFd fd, OpenReadOnly(path));
+    KV_ASSIGN_OR_RETURN(uint64_t size, FileSize(path));
+    KV_ASSIGN_OR_RETURN(std::string head, ReadRange(fd.get(), 0, kSegmentHeaderSize));
+    SegmentFile s{path, size, std::nullopt, Status::OK(), 0};
+    auto h = DecodeSegmentHeader(head);
     auto name_offset = ParseSegmentFileName(path.substr(path.find_last_of('/') + 1));
     if (h.ok()) {
       s.header = h.value();
@@ -384,21 +413,25 @@ Result<ReadSummary> ReadSegments(const std::vector<std::string>& files, const Re
 
   LogScan scan(options, handler);
   ReadSummary& sum = scan.summary();
+  FileWindow file;  // one buffer for every segment in turn
   for (size_t i = start; i < segs.size() && !scan.done(); ++i) {
     const SegmentFile& s = segs[i];
     ++sum.segments;
-    sum.bytes += s.map.data().size();
+    sum.bytes += s.size;
+    KV_RETURN_IF_ERROR(file.Open(s.path));
     if (!s.header) {
       Damage d;
       d.file = s.path;
-      d.length = s.map.data().size();
+      d.length = s.size;
       d.reason = s.header_status.message();
       d.last_good_offset = scan.expected().value_or(1) - 1;
       const bool after_our_last = !last || i > *last;
-      d.kind = after_our_last && LooksLikeUnfinishedSegment(s.map.data()) && i + 1 == segs.size()
-                   ? DamageKind::kTornTail
-                   : DamageKind::kBadSegmentHeader;
-      if (s.map.data().empty()) d.reason = "empty file (a segment the writer never finished creating?)";
+      bool unfinished = false;
+      if (after_our_last && i + 1 == segs.size()) {
+        KV_ASSIGN_OR_RETURN(unfinished, IsUnfinishedSegmentFile(&file));
+      }
+      d.kind = unfinished ? DamageKind::kTornTail : DamageKind::kBadSegmentHeader;
+      if (s.size == 0) d.reason = "empty file (a segment the writer never finished creating?)";
       if (!scan.Report(d)) return sum;
       continue;
     }
@@ -406,7 +439,7 @@ Result<ReadSummary> ReadSegments(const std::vector<std::string>& files, const Re
       Damage d;
       d.kind = DamageKind::kForeignSegment;
       d.file = s.path;
-      d.length = s.map.data().size();
+      d.length = s.size;
       d.reason = "segment of table " + std::to_string(s.header->tid) + " partition " +
                  std::to_string(s.header->pid) + ", but this log is table " + std::to_string(tid) +
                  " partition " + std::to_string(pid);
@@ -421,7 +454,10 @@ Result<ReadSummary> ReadSegments(const std::vector<std::string>& files, const Re
         break;
       }
     }
-    if (!scan.Segment(s, last && i == *last, next_first)) return sum;
+    if (!scan.Segment(s, &file, last && i == *last, next_first)) {
+      if (!scan.io_status().ok()) return scan.io_status();
+      return sum;
+    }
   }
   if (scan.saw_damage()) {
     sum.end = ReadEnd::kDamaged;

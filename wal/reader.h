@@ -61,7 +61,8 @@ struct RecordLocation {
 class ReadHandler {
  public:
   virtual ~ReadHandler() = default;
-  // Return false to stop reading.
+  // Return false to stop reading. The record's payload points into the reader's
+  // buffer: copy what must outlive the call.
   virtual bool OnRecord(const RecordView& record, const RecordLocation& where) = 0;
   // Return false to stop reading at this damage.
   virtual bool OnDamage(const Damage& damage) = 0;

@@ -36,18 +36,6 @@ void PutFixed64(std::string* dst, uint64_t v) {
   dst->append(b, 8);
 }
 
-uint32_t DecodeFixed32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);  // the format is little-endian, as is every machine we build for
-  return v;
-}
-
-uint64_t DecodeFixed64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
 void PutVarint32(std::string* dst, uint32_t v) {
   while (v >= 0x80) {
     dst->push_back(static_cast<char>((v & 0x7f) | 0x80));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -64,8 +65,17 @@ Status ForEachOp(const RecordView& r, const std::function<void(const Op&)>& fn);
 // Fixed-width little-endian and varint codecs shared by the WAL's files.
 void PutFixed32(std::string* dst, uint32_t v);
 void PutFixed64(std::string* dst, uint64_t v);
-uint32_t DecodeFixed32(const char* p);
-uint64_t DecodeFixed64(const char* p);
+// Inline: the read loop decodes several fields per record.
+inline uint32_t DecodeFixed32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);  // the format is little-endian, as is every machine we build for
+  return v;
+}
+inline uint64_t DecodeFixed64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
 void PutVarint32(std::string* dst, uint32_t v);
 // Reads a varint32 from *in, advancing it; false when malformed or truncated.
 bool GetVarint32(std::string_view* in, uint32_t* v);

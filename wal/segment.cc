@@ -1,8 +1,5 @@
 #include "wal/segment.h"
 
-#include <sys/mman.h>
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -86,10 +83,6 @@ bool AllZero(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; });
 }
 
-bool LooksLikeUnfinishedSegment(std::string_view bytes) {
-  return bytes.size() < kSegmentHeaderSize || AllZero(bytes);
-}
-
 void EncodeRecord(const Record& r, std::string* dst) {
   const size_t start = dst->size();
   PutFixed32(dst, 0);  // header crc, filled below
@@ -153,6 +146,8 @@ ParsedRecord ParseRecordAt(std::string_view data, size_t pos) {
     p.length = kRecordHeaderSize;
     return p;
   }
+  p.header_offset = DecodeFixed64(h + 8);
+  p.header_term = DecodeFixed64(h + 16);
   const uint32_t payload_len = DecodeFixed32(h + 4);
   const size_t total = kRecordOverhead + payload_len;
   if (avail < total) {
@@ -172,44 +167,23 @@ ParsedRecord ParseRecordAt(std::string_view data, size_t pos) {
     return p;
   }
   p.outcome = ParseOutcome::kRecord;
-  p.view = RecordView{DecodeFixed64(h + 8), DecodeFixed64(h + 16), static_cast<RecordType>(h[24]),
-                      payload};
+  p.view = RecordView{p.header_offset, p.header_term, static_cast<RecordType>(h[24]), payload};
   return p;
 }
 
-Result<MappedFile> MappedFile::Open(const std::string& path) {
-  KV_ASSIGN_OR_RETURN(UniqueFd fd, OpenReadOnly(path));
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return Status::FromErrno("stat " + path, errno);
-  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
-  const auto size = static_cast<size_t>(st.st_size);
-  if (size == 0) return MappedFile(path, nullptr, 0);
-  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
-  if (addr == MAP_FAILED) return Status::FromErrno("mmap " + path, errno);
-  ::madvise(addr, size, MADV_SEQUENTIAL);
-  return MappedFile(path, addr, size);
-}
-
-MappedFile::MappedFile(MappedFile&& o) noexcept
-    : path_(std::move(o.path_)), addr_(o.addr_), size_(o.size_) {
-  o.addr_ = nullptr;
-  o.size_ = 0;
-}
-
-MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
-  if (this != &o) {
-    if (addr_ != nullptr) ::munmap(addr_, size_);
-    path_ = std::move(o.path_);
-    addr_ = o.addr_;
-    size_ = o.size_;
-    o.addr_ = nullptr;
-    o.size_ = 0;
+Status ParseRecordIn(FileWindow* file, uint64_t pos, ParsedRecord* out) {
+  KV_RETURN_IF_ERROR(file->Ensure(pos, kRecordHeaderSize));
+  std::string_view bytes = file->From(pos);
+  if (bytes.size() >= kRecordHeaderSize) {
+    // An impossible length is damage that ParseRecordAt reports; it must not make us read 4 GiB.
+    const uint32_t payload_len = DecodeFixed32(bytes.data() + 4);
+    if (payload_len <= kMaxPayloadSize && bytes.size() < kRecordOverhead + payload_len) {
+      KV_RETURN_IF_ERROR(file->Ensure(pos, kRecordOverhead + payload_len));
+      bytes = file->From(pos);
+    }
   }
-  return *this;
-}
-
-MappedFile::~MappedFile() {
-  if (addr_ != nullptr) ::munmap(addr_, size_);
+  *out = ParseRecordAt(bytes, 0);
+  return Status::OK();
 }
 
 }  // namespace kv::wal

@@ -11,6 +11,7 @@
 
 #include "common/file.h"
 #include "common/status.h"
+#include "wal/file_window.h"
 #include "wal/format.h"
 #include "wal/record.h"
 
@@ -30,10 +31,6 @@ std::optional<uint64_t> ParseSegmentFileName(std::string_view name);
 std::string EncodeSegmentHeader(const SegmentHeader& h);
 // Corruption (with the reason) when the bytes are not a valid header.
 Result<SegmentHeader> DecodeSegmentHeader(std::string_view bytes);
-// True for the bytes of a segment file whose header was never completely written
-// (shorter than a header, or all zeros): at the end of a log that is a torn tail,
-// anywhere else a bad segment. The reader and FindTail both decide by this.
-bool LooksLikeUnfinishedSegment(std::string_view bytes);
 bool AllZero(std::string_view bytes);
 
 // Appends the encoded record (header, payload, trailer) to dst.
@@ -57,6 +54,10 @@ struct ParsedRecord {
   size_t length = 0;       // bytes the record occupies (kRecord), or the bytes examined
   uint32_t expected_crc = 0;  // for the CRC outcomes: stored (unmasked) and computed values
   uint32_t computed_crc = 0;
+  // kTruncated (with a whole header), kBadPayloadCrc, kBadTrailer: the header is
+  // intact, so the damage is known to cost at least this record.
+  uint64_t header_offset = 0;
+  uint64_t header_term = 0;
 };
 
 // Parses the record starting at data[pos]. Never reads outside data.
@@ -66,26 +67,9 @@ ParsedRecord ParseRecordAt(std::string_view data, size_t pos);
 // (header checksum only, no payload checksum).
 bool HeaderLooksValid(std::string_view data, size_t pos);
 
-// A segment file mapped read-only. Memory stays bounded by the page cache
-// whatever the file's size; opening never writes.
-class MappedFile {
- public:
-  static Result<MappedFile> Open(const std::string& path);
-  MappedFile(MappedFile&& o) noexcept;
-  MappedFile& operator=(MappedFile&& o) noexcept;
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile();
-
-  std::string_view data() const { return {static_cast<const char*>(addr_), size_}; }
-  const std::string& path() const { return path_; }
-
- private:
-  MappedFile(std::string path, void* addr, size_t size)
-      : path_(std::move(path)), addr_(addr), size_(size) {}
-  std::string path_;
-  void* addr_ = nullptr;
-  size_t size_ = 0;
-};
+// ParseRecordAt over a file: reads through the window what the record at pos
+// needs, so the outcome is the one ParseRecordAt gives on the whole file. The
+// record's payload view stays valid until the window's next Ensure.
+Status ParseRecordIn(FileWindow* file, uint64_t pos, ParsedRecord* out);
 
 }  // namespace kv::wal

@@ -10,15 +10,17 @@ namespace {
 
 // The last record of a segment from its trailer; false when the end of the file is not
 // a complete, valid record.
-bool LastRecordFromTrailer(std::string_view data, RecordView* out, size_t* pos) {
-  if (data.size() < kSegmentHeaderSize + kRecordOverhead) return false;
-  const uint32_t len = DecodeFixed32(data.data() + data.size() - kRecordTrailerSize);
-  if (len < kRecordOverhead || len > data.size() - kSegmentHeaderSize) return false;
-  const size_t start = data.size() - len;
-  ParsedRecord p = ParseRecordAt(data, start);
+Result<bool> LastRecordFromTrailer(FileWindow* file, RecordView* out) {
+  const uint64_t size = file->size();
+  if (size < kSegmentHeaderSize + kRecordOverhead) return false;
+  KV_RETURN_IF_ERROR(file->Ensure(size - kRecordTrailerSize, kRecordTrailerSize));
+  const uint32_t len = DecodeFixed32(file->From(size - kRecordTrailerSize).data());
+  if (len < kRecordOverhead || len > size - kSegmentHeaderSize) return false;
+  ParsedRecord p;
+  KV_RETURN_IF_ERROR(ParseRecordIn(file, size - len, &p));
+  // A record whose length field disagrees with the trailer ends elsewhere: not the last record.
   if (p.outcome != ParseOutcome::kRecord || p.length != len) return false;
   *out = p.view;
-  *pos = start;
   return true;
 }
 
@@ -63,15 +65,21 @@ Result<LogTail> FindTail(const std::string& dir) {
   // Walk back from the newest segment until one holds a record: the newest may be
   // freshly rolled and still empty, or have no header yet.
   std::optional<uint64_t> newer_first;  // first offset of the nearest newer segment with a header
+  // A small window: the fast path reads a trailer and one record.
+  FileWindow file(64 << 10);
   for (size_t i = files.size(); i-- > 0;) {
     const std::string& path = files[i];
-    KV_ASSIGN_OR_RETURN(MappedFile map, MappedFile::Open(path));
-    const std::string_view data = map.data();
-    auto header = DecodeSegmentHeader(data);
+    KV_RETURN_IF_ERROR(file.Open(path));
+    const uint64_t size = file.size();
+    KV_RETURN_IF_ERROR(file.Ensure(0, kSegmentHeaderSize));
+    auto header = DecodeSegmentHeader(file.From(0));
     if (!header.ok()) {
-      if (i + 1 == files.size() && LooksLikeUnfinishedSegment(data)) {
-        tail.unfinished_segment = path;
-        continue;
+      if (i + 1 == files.size()) {
+        KV_ASSIGN_OR_RETURN(bool unfinished, IsUnfinishedSegmentFile(&file));
+        if (unfinished) {
+          tail.unfinished_segment = path;
+          continue;
+        }
       }
       return header.status().WithContext(path);
     }
@@ -81,18 +89,18 @@ Result<LogTail> FindTail(const std::string& dir) {
       tail.pid = header->pid;
     }
     RecordView last;
-    size_t pos = 0;
-    if (LastRecordFromTrailer(data, &last, &pos)) {
+    KV_ASSIGN_OR_RETURN(bool trailer_ok, LastRecordFromTrailer(&file, &last));
+    if (trailer_ok) {
       tail.last_offset = last.offset;
       tail.last_term = last.term;
-      tail.end_pos = data.size();
-    } else if (data.size() > kSegmentHeaderSize) {
+      tail.end_pos = size;
+    } else if (size > kSegmentHeaderSize) {
       tail.used_fast_path = false;
       TailHandler h(newest);
       auto scanned = ReadSegments({path}, ReadOptions{}, &h);
       if (!scanned.ok()) return scanned.status();
       if (!h.refused.empty()) return Status::Corruption(h.refused);
-      if (newest) tail.torn_bytes = data.size() - (h.found ? h.end : kSegmentHeaderSize);
+      if (newest) tail.torn_bytes = size - (h.found ? h.end : kSegmentHeaderSize);
       if (h.found) {
         tail.last_offset = h.offset;
         tail.last_term = h.term;

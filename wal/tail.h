@@ -33,7 +33,7 @@ struct LogTail {
   bool used_fast_path = false;  // found from trailers alone, no segment scanned
   uint64_t segments = 0;        // number of segment files, unfinished_segment included
   // The newest segment file when its header was never completely written
-  // (wal/segment.h, LooksLikeUnfinishedSegment): part of the torn tail, as the
+  // (wal/file_window.h, IsUnfinishedSegmentFile): part of the torn tail, as the
   // reader says too. Everything above then describes the segments before it.
   std::string unfinished_segment;
 };

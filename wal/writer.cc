@@ -72,6 +72,14 @@ Writer::~Writer() {
 // Finds where the log ends, cuts off a torn tail (into quarantine) and opens the
 // last segment for appending.
 Status Writer::Recover() {
+  const std::string marker = dir_ + "/" + kSalvageMarkerName;
+  if (PathExists(marker)) {
+    auto journal = ReadWholeFile(marker);
+    return Status::FailedPrecondition(
+        dir_ + " holds part of a log: a `repair wal salvage` of it was interrupted (journal " +
+        (journal.ok() ? journal->substr(0, journal->find('\n')) : marker) + "); finish it with `repair wal salvage " +
+        dir_ + " --apply` before starting the server");
+  }
   auto tail = FindTail(dir_);
   if (!tail.ok()) {
     return tail.status().WithContext(
@@ -90,8 +98,9 @@ Status Writer::Recover() {
   KV_ASSIGN_OR_RETURN(std::vector<std::string> files, ListSegmentFiles(dir_));
   if (files.empty()) return Status::OK();
   const std::string& last_path = files.back();
-  KV_ASSIGN_OR_RETURN(MappedFile last_map, MappedFile::Open(last_path));
-  KV_ASSIGN_OR_RETURN(SegmentHeader last_header, DecodeSegmentHeader(last_map.data()));
+  KV_ASSIGN_OR_RETURN(UniqueFd last_fd, OpenReadOnly(last_path));
+  KV_ASSIGN_OR_RETURN(std::string last_head, ReadRange(last_fd.get(), 0, kSegmentHeaderSize));
+  KV_ASSIGN_OR_RETURN(SegmentHeader last_header, DecodeSegmentHeader(last_head));
   last_offset_ = tail->empty ? last_header.first_offset - 1 : tail->last_offset;
   last_term_ = tail->last_term;
   written_offset_ = durable_offset_ = last_offset_;

@@ -46,6 +46,10 @@ void FindProblems(ReplicaInfo* info) {
     problem("the WAL ends in a torn tail of " + std::to_string(tail->torn_bytes) +
             " bytes (cut into quarantine when the replica next opens)");
   }
+  if (tail != nullptr && !tail->unfinished_segment.empty()) {
+    problem("the WAL ends in " + tail->unfinished_segment +
+            ", a segment whose header was never finished (set aside into quarantine when the replica next opens)");
+  }
   if (info->descriptor) {
     const std::string want = Identity(info->descriptor->tid, info->descriptor->pid);
     if (wal_has_records && Identity(tail->tid, tail->pid) != want) {
