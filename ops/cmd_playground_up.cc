@@ -19,6 +19,7 @@ class PlaygroundUpCommand : public PlaygroundCommand {
     if (!wait.ok()) return Fail(wait.status());
     options_.dir = dir();
     options_.timeout = *wait;
+    if (Status ok = Playground::CheckOptions(options_); !ok.ok()) return Fail(ok);
     std::fprintf(stderr, "starting %d nameserver(s) and %d tablets in %s ...\n", options_.nameservers, options_.tablets,
                  options_.dir.c_str());
     auto playground = Playground::Up(options_);

@@ -61,7 +61,7 @@ Status CheckNewDir(const std::string& dir) {
 
 }  // namespace
 
-Result<Playground> Playground::Up(const PlaygroundOptions& options) {
+Status Playground::CheckOptions(const PlaygroundOptions& options) {
   if (options.tablets < 1 || options.tablets > kMaxTablets) {
     return Status::InvalidArgument("--tablets must be from 1 to " + std::to_string(kMaxTablets) + ", not " +
                                    std::to_string(options.tablets));
@@ -78,6 +78,11 @@ Result<Playground> Playground::Up(const PlaygroundOptions& options) {
                                    "ZooKeeper; the embedded metadata store has one nameserver");
   }
   if (options.dir.empty()) return Status::InvalidArgument("--dir must not be empty");
+  return Status::OK();
+}
+
+Result<Playground> Playground::Up(const PlaygroundOptions& options) {
+  KV_RETURN_IF_ERROR(CheckOptions(options));
   KV_ASSIGN_OR_RETURN(ServerBinaries binaries, FindServerBinaries(options.bin_dir));
   const std::string dir = fs::absolute(options.dir).lexically_normal().string();
   KV_RETURN_IF_ERROR(CheckNewDir(dir));

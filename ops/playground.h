@@ -46,6 +46,8 @@ class Playground {
   // server does not come up, stops everything it started and says which
   // server failed and where its log is; the dir stays for a look.
   static Result<Playground> Up(const PlaygroundOptions& options);
+  // The checks Up makes before starting anything (InvalidArgument).
+  static Status CheckOptions(const PlaygroundOptions& options);
   static Result<Playground> Open(const std::string& dir);
 
   const PlaygroundState& state() const { return state_; }

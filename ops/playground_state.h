@@ -23,7 +23,7 @@ inline constexpr const char* kRoleNameserver = "nameserver";
 inline constexpr const char* kRoleTablet = "tablet";
 
 struct ServerRecord {
-  std::string name;  // "nameserver", "tablet-1", "tablet-2", ...
+  std::string name;  // "nameserver", "nameserver-2" (a standby), "tablet-1", "tablet-2", ...
   std::string role;  // kRoleNameserver or kRoleTablet
   std::string endpoint;
   std::string data_dir;

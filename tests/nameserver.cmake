@@ -2,10 +2,6 @@
 # nameserver in process, on a free loopback port, with fake tablets
 # (nameserver_fake_tablet.h). Cases tagged [zk] start a real ZooKeeper
 # (tests/zk_server.h) and carry the ctest label zk.
-if(NOT TARGET kv_nameserver)
-  message(WARNING "tests/nameserver.cmake: target kv_nameserver is not defined; nameserver tests not built")
-  return()
-endif()
 add_library(kv_nameserver_test_util OBJECT nameserver_fake_tablet.cc nameserver_test_util.cc zk_server.cc)
 target_link_libraries(kv_nameserver_test_util PUBLIC kv_nameserver Catch2::Catch2)
 

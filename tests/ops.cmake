@@ -4,9 +4,6 @@
 # playground_* tests start real nameserver and tablet processes, so they depend
 # on those binaries; the ZooKeeper case is named "zookeeper..." and tagged [zk]
 # (leave it out with `ctest -E zookeeper`).
-if(NOT TARGET kv_ops)
-  return()  # the store is built only with -DKV_BUILD_STORE=ON (top-level CMakeLists.txt)
-endif()
 kv_add_test(client_test client_routing_test.cc client_scan_test.cc client_retry_test.cc
             LIBS kv_client LABELS client)
 kv_add_test(ops_test ops_args_test.cc LIBS kv_ops LABELS ops)

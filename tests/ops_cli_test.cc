@@ -76,6 +76,7 @@ TEST_CASE("ops without a nameserver, or with bad flags, is a usage error (exit 2
            {"create", "table", "t", "--acks", "all", "--ns", "127.0.0.1:1"},
            {"nosuchcommand"},
            {"playground", "display", "--dir", tmp / "nothing-here"},
+           {"playground", "up", "--nameservers", "2", "--dir", tmp / "standby-needs-zk"},
        }) {
     Run r = RunOps(tmp, bad);
     INFO(bad.front() << ": " << r.err);
@@ -134,6 +135,32 @@ TEST_CASE("ops on a live cluster: data and admin commands, exit codes and JSON l
   Run showtablet = RunOps(tmp, {"showtablet", "--json"}, ns);
   CHECK(Lines(showtablet.out).size() == 2);
   CHECK_THAT(showtablet.out, Catch::Contains("kTabletHealthy"));
+
+  // Every command speaks JSON lines with --json.
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
+           {"put", "t1", "json", "lines"},
+           {"get", "t1", "json"},
+           {"delete", "t1", "json"},
+           {"scan", "t1", "--limit", "1"},
+           {"count", "t1"},
+           {"showtable"},
+           {"showtable", "t1"},
+           {"showtablet"},
+           {"confset", "auto_failover", "false"},
+           {"confget"},
+           {"confget", "auto_failover"},
+       }) {
+    std::vector<std::string> args = cmd;
+    args.push_back("--json");
+    Run r = RunOps(tmp, args, ns);
+    INFO(cmd.front() << ": " << r.err);
+    CHECK(r.code == 0);
+    CHECK(!JsonLines(r.out).empty());
+  }
+  Run absent = RunOps(tmp, {"get", "t1", "json", "--json"}, ns);
+  CHECK(absent.code == 1);
+  REQUIRE(JsonLines(absent.out).size() == 1);
+  CHECK(JsonLines(absent.out)[0]["found"] == false);
 
   Run too_many = RunOps(tmp, {"create", "table", "t2", "--replicas", "3"}, ns);
   CHECK(too_many.code == 1);  // the nameserver refuses: only 2 tablets

@@ -1,10 +1,6 @@
 # The tablet server (cluster/tablet): in-process tablets on loopback ports with
 # leases granted by the test on a fake clock, and the real binary for its flags,
 # lock and signals.
-if(NOT TARGET kv_tablet)
-  message(WARNING "tests/tablet.cmake: target kv_tablet is not defined (cluster/tablet); tablet tests not built")
-  return()
-endif()
 kv_add_test(tablet_test
   tablet_test_util.cc storage_test_util.cc
   tablet_replication_test.cc tablet_fencing_test.cc tablet_control_test.cc tablet_nameserver_link_test.cc
