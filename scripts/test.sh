@@ -3,9 +3,11 @@
 # Soak and chaos tests carry the ctest label "soak" and run only with SOAK=1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD_DIR:-$root/build}
+# A build folder of its own, in the quick-to-compile "Check" build type
+# (CMakeLists.txt), so that it never rebuilds the demo's build/ and back.
+build=${BUILD_DIR:-$root/build-check}
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+BUILD_DIR="$build" BUILD_TYPE="${BUILD_TYPE:-Check}" "$root/scripts/build.sh"
 label_filter=(-LE soak)
 [ "${SOAK:-0}" = 1 ] && label_filter=()
 cd "$build"
