@@ -29,6 +29,10 @@ Result<Response> TabletClient::Call(
     const Request& request, const std::string& what) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  // A tablet that just registered may not take the first connection at once
+  // (seen in CI: one create table failed on a fresh channel): retry connecting
+  // until the deadline instead of failing the admin step on the first attempt.
+  context.set_wait_for_ready(true);
   Response response;
   const std::string where = "tablet " + endpoint + ": " + what;
   KV_RETURN_IF_ERROR(client::FromGrpc((StubFor(endpoint).*method)(&context, request, &response), where));
