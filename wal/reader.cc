@@ -89,7 +89,6 @@ namespace {
 // A segment file as found before its records are read: only its header is read here.
 struct SegmentFile {
   std::string path;
-  uint64_t size = 0;
   std::optional<SegmentHeader> header;  // nullopt when the header is unreadable
   Status header_status;
   uint64_t sort_offset = 0;  // header's first offset, else the name's, else 0
@@ -227,7 +226,7 @@ bool LogScan::DamageAt(const SegmentFile& seg, FileWindow* file, uint64_t pos, c
                        bool is_last, uint64_t next_segment_first, uint64_t* resume) {
   uint64_t q = pos + 1;
   std::optional<uint64_t> next_offset;
-  for (; q + kRecordOverhead <= seg.size; ++q) {
+  for (; q + kRecordOverhead <= file->size(); ++q) {
     Status read = file->Ensure(q, kRecordHeaderSize);
     if (!read.ok()) return Failed(read);
     if (!HeaderLooksValid(file->From(q), 0)) continue;
@@ -239,7 +238,7 @@ bool LogScan::DamageAt(const SegmentFile& seg, FileWindow* file, uint64_t pos, c
       break;
     }
   }
-  if (!next_offset) q = seg.size;
+  if (!next_offset) q = file->size();
   Damage d;
   d.file = seg.path;
   d.file_pos = pos;
@@ -344,13 +343,12 @@ bool LogScan::Segment(const SegmentFile& seg, FileWindow* file, bool is_last, ui
 // Reads every file's header (and nothing more). Files are never written.
 Result<std::vector<SegmentFile>> OpenSegments(const std::vector<std::string>& files) {
   std::vector<SegmentFile> segs;
+  FileWindow file(kSegmentHeaderSize);  // reads the headers only
   for (const std::string& path : files) {
-    if (IsDirectory(path)) return Status::InvalidArgument(path + " is not a regular file");
-    KV_ASSIGN_OR_RETURN(UniqueFd fd, OpenReadOnly(path));
-    KV_ASSIGN_OR_RETURN(uint64_t size, FileSize(path));
-    KV_ASSIGN_OR_RETURN(std::string head, ReadRange(fd.get(), 0, kSegmentHeaderSize));
-    SegmentFile s{path, size, std::nullopt, Status::OK(), 0};
-    auto h = DecodeSegmentHeader(head);
+    KV_RETURN_IF_ERROR(file.Open(path));
+    SegmentFile s{path, std::nullopt, Status::OK(), 0};
+    auto h = ReadSegmentHeader(&file);
+    if (!h.ok() && !h.status().IsCorruption()) return h.status();
     auto name_offset = ParseSegmentFileName(path.substr(path.find_last_of('/') + 1));
     if (h.ok()) {
       s.header = h.value();
@@ -417,12 +415,12 @@ Result<ReadSummary> ReadSegments(const std::vector<std::string>& files, const Re
   for (size_t i = start; i < segs.size() && !scan.done(); ++i) {
     const SegmentFile& s = segs[i];
     ++sum.segments;
-    sum.bytes += s.size;
     KV_RETURN_IF_ERROR(file.Open(s.path));
+    sum.bytes += file.size();
     if (!s.header) {
       Damage d;
       d.file = s.path;
-      d.length = s.size;
+      d.length = file.size();
       d.reason = s.header_status.message();
       d.last_good_offset = scan.expected().value_or(1) - 1;
       const bool after_our_last = !last || i > *last;
@@ -431,7 +429,7 @@ Result<ReadSummary> ReadSegments(const std::vector<std::string>& files, const Re
         KV_ASSIGN_OR_RETURN(unfinished, IsUnfinishedSegmentFile(&file));
       }
       d.kind = unfinished ? DamageKind::kTornTail : DamageKind::kBadSegmentHeader;
-      if (s.size == 0) d.reason = "empty file (a segment the writer never finished creating?)";
+      if (file.size() == 0) d.reason = "empty file (a segment the writer never finished creating?)";
       if (!scan.Report(d)) return sum;
       continue;
     }
@@ -439,7 +437,7 @@ Result<ReadSummary> ReadSegments(const std::vector<std::string>& files, const Re
       Damage d;
       d.kind = DamageKind::kForeignSegment;
       d.file = s.path;
-      d.length = s.size;
+      d.length = file.size();
       d.reason = "segment of table " + std::to_string(s.header->tid) + " partition " +
                  std::to_string(s.header->pid) + ", but this log is table " + std::to_string(tid) +
                  " partition " + std::to_string(pid);

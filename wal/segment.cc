@@ -171,6 +171,11 @@ ParsedRecord ParseRecordAt(std::string_view data, size_t pos) {
   return p;
 }
 
+Result<SegmentHeader> ReadSegmentHeader(FileWindow* file) {
+  KV_RETURN_IF_ERROR(file->Ensure(0, kSegmentHeaderSize));
+  return DecodeSegmentHeader(file->From(0));
+}
+
 Status ParseRecordIn(FileWindow* file, uint64_t pos, ParsedRecord* out) {
   KV_RETURN_IF_ERROR(file->Ensure(pos, kRecordHeaderSize));
   std::string_view bytes = file->From(pos);

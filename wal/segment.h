@@ -67,6 +67,10 @@ ParsedRecord ParseRecordAt(std::string_view data, size_t pos);
 // (header checksum only, no payload checksum).
 bool HeaderLooksValid(std::string_view data, size_t pos);
 
+// The header of the file behind the window: Corruption when its bytes are not
+// a valid header, IOError when they cannot be read.
+Result<SegmentHeader> ReadSegmentHeader(FileWindow* file);
+
 // ParseRecordAt over a file: reads through the window what the record at pos
 // needs, so the outcome is the one ParseRecordAt gives on the whole file. The
 // record's payload view stays valid until the window's next Ensure.

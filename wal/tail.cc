@@ -71,8 +71,7 @@ Result<LogTail> FindTail(const std::string& dir) {
     const std::string& path = files[i];
     KV_RETURN_IF_ERROR(file.Open(path));
     const uint64_t size = file.size();
-    KV_RETURN_IF_ERROR(file.Ensure(0, kSegmentHeaderSize));
-    auto header = DecodeSegmentHeader(file.From(0));
+    auto header = ReadSegmentHeader(&file);
     if (!header.ok()) {
       if (i + 1 == files.size()) {
         KV_ASSIGN_OR_RETURN(bool unfinished, IsUnfinishedSegmentFile(&file));

@@ -98,9 +98,9 @@ Status Writer::Recover() {
   KV_ASSIGN_OR_RETURN(std::vector<std::string> files, ListSegmentFiles(dir_));
   if (files.empty()) return Status::OK();
   const std::string& last_path = files.back();
-  KV_ASSIGN_OR_RETURN(UniqueFd last_fd, OpenReadOnly(last_path));
-  KV_ASSIGN_OR_RETURN(std::string last_head, ReadRange(last_fd.get(), 0, kSegmentHeaderSize));
-  KV_ASSIGN_OR_RETURN(SegmentHeader last_header, DecodeSegmentHeader(last_head));
+  FileWindow last_file(kSegmentHeaderSize);
+  KV_RETURN_IF_ERROR(last_file.Open(last_path));
+  KV_ASSIGN_OR_RETURN(SegmentHeader last_header, ReadSegmentHeader(&last_file));
   last_offset_ = tail->empty ? last_header.first_offset - 1 : tail->last_offset;
   last_term_ = tail->last_term;
   written_offset_ = durable_offset_ = last_offset_;
