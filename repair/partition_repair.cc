@@ -99,18 +99,18 @@ uint64_t NewestTerm(const PartitionReport& r) {
   return term;
 }
 
-storage::ReplicaOptions OpenOptions(const storage::Descriptor& d, const std::string& quarantine_root) {
+// Opened by a repair: a torn tail that opening cuts is recorded under the
+// repair's command line.
+Result<std::unique_ptr<storage::Replica>> OpenReplica(const PartitionRepairResult& r, const std::string& root,
+                                                      const std::string& command, storage::StorageEnv& env) {
+  const storage::Descriptor& d = *r.plan.inspected->info.descriptor;
   storage::ReplicaOptions o;
   o.table = d.table;
   o.tid = d.tid;
   o.pid = d.pid;
-  o.quarantine_root = quarantine_root;
-  return o;
-}
-
-Result<std::unique_ptr<storage::Replica>> OpenReplica(const PartitionRepairResult& r, const std::string& root,
-                                                      storage::StorageEnv& env) {
-  return storage::Replica::Open(r.plan.dir, OpenOptions(*r.plan.inspected->info.descriptor, root), env);
+  o.quarantine_root = root;
+  o.opened_by = command;
+  return storage::Replica::Open(r.plan.dir, o, env);
 }
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
@@ -278,7 +278,7 @@ Result<PartitionRepairResult> ReplayPartition(const std::string& dir, const Part
   if (!ShouldApply(result, options)) return result;
 
   storage::StorageEnv env;
-  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, PartitionQuarantineRoot(dir, options), env));
+  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, PartitionQuarantineRoot(dir, options), options.command, env));
   result.applied_after = replica->Applied();
   replica.reset();  // closing flushes what was replayed
   result.done.push_back("replayed: the DB has applied " + result.applied_after->ToString());
@@ -335,7 +335,8 @@ Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const Par
     plan.notes.push_back("the old DB's history differs from the WAL's; the new DB follows the WAL");
   }
   Decide(&plan, "");
-  if (plan.lost && options.apply && !options.accept_loss) {
+  plan.needs_accept_loss = plan.lost.has_value() && !options.accept_loss;
+  if (plan.needs_accept_loss && options.apply) {
     Refuse(&plan, "applying drops " + DescribeOffsets(plan.lost->from, plan.lost->to) +
                       " that the DB had applied; rerun with --accept-loss, or take another way out (see the choices)");
   }
@@ -395,7 +396,7 @@ Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t
   if (!ShouldApply(result, options)) return result;
 
   storage::StorageEnv env;
-  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, root, env));
+  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, root, options.command, env));
   KV_ASSIGN_OR_RETURN(storage::TruncateOutcome cut, replica->TruncateAfter(after));
   result.applied_after = replica->Applied();
   replica.reset();
@@ -456,9 +457,8 @@ Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const Snapsh
     (dropped ? drops_bridge : keeps_bridge) |= bridges(s);
   }
   const std::string below = wal_start > 1 ? DescribeOffsets(1, wal_start - 1) : "";
-  bool needs_flag = false;
   if (wal_start > 1 && drops_bridge && !keeps_bridge) {
-    needs_flag = true;
+    plan.needs_accept_loss = !options.accept_loss;
     plan.choices = {
         "drop it anyway (`repair partition drop-snapshot " + dir + " --snapshot " + which.name +
             " --apply --accept-loss`): " + below + " then exist only in db/ (and in the quarantined snapshot), so a "
@@ -470,7 +470,7 @@ Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const Snapsh
   }
   if (!drop.empty()) plan.notes.push_back("db/ keeps its own hard links to the SST files it shares with a snapshot");
   Decide(&plan, which.damaged ? "no snapshot fails verification (" + std::to_string(r.snapshots.size()) + " checked)" : "");
-  if (needs_flag && options.apply && !options.accept_loss) {
+  if (plan.needs_accept_loss && options.apply) {
     Refuse(&plan, "snapshot " + drop.front()->info.dir + " is the only good snapshot the WAL (from offset " +
                       std::to_string(wal_start) + ") continues from: dropping it leaves " + below +
                       " only in db/; rerun with --accept-loss, or take another way out (see the choices)");
@@ -498,6 +498,7 @@ int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRep
                         {"steps", p.steps},
                         {"lost", p.lost ? nlohmann::json(*p.lost) : nlohmann::json(nullptr)},
                         {"choices", p.choices},
+                        {"needs_accept_loss", p.needs_accept_loss},
                         {"notes", p.notes},
                         {"applied", result.applied},
                         {"done", result.done}};
@@ -523,6 +524,12 @@ int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRep
     return cli::kExitFailed;
   }
   if (p.verdict == PlanVerdict::kRepair && !options.apply) {
+    if (p.needs_accept_loss) {
+      // Exit 1, so `repair ... && repair ... --apply` stops here instead of being refused one step later.
+      std::fprintf(stderr, "repair: dry run, nothing changed; applying loses what the choices say: rerun with "
+                           "--apply --accept-loss, or take another way out\n");
+      return cli::kExitFailed;
+    }
     std::fprintf(stderr, "repair: dry run, nothing changed; rerun with --apply\n");
   }
   return cli::kExitOk;

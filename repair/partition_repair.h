@@ -61,6 +61,9 @@ struct PartitionPlan {
   // rebuild, what the old DB applied beyond the WAL; truncate, the cut suffix.
   std::optional<OffsetRange> lost;
   std::vector<std::string> choices;  // other ways out, when applying loses something
+  // Applying loses something (lost, or the last good copy outside db/) and
+  // accept_loss was not given: --apply alone is refused, and the dry run exits 1.
+  bool needs_accept_loss = false;
   std::vector<std::string> notes;    // what else the operator should know (snapshots passed over, ...)
   std::optional<storage::Descriptor> new_descriptor;  // descriptor: the replica.json to write
   std::optional<storage::RebuildPlan> rebuild;  // rebuild, and truncate when the DB is cut too
@@ -119,7 +122,8 @@ struct SnapshotSelection {
 Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const SnapshotSelection& which,
                                             const PartitionRepairOptions& options);
 
-// The plan, what was done, and the exit code (0, or 1 when refused), printed as
+// The plan, what was done, and the exit code (0; 1 when refused, or for a dry
+// run whose --apply would be refused for want of --accept-loss), printed as
 // the `repair partition` commands print them: a table, or one JSON line.
 int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRepairOptions& options, bool json);
 

@@ -168,8 +168,14 @@ TEST_CASE("replay also cuts a torn tail into quarantine", "[repair][partition]")
   auto plan = Ok(repair::ReplayPartition(f.dir, DryRun())).plan;
   REQUIRE(plan.steps.size() == 2);
   CHECK_THAT(plan.steps[0], Catch::Contains("torn tail (30 bytes)"));
-  Ok(repair::ReplayPartition(f.dir, Apply()));
-  CHECK(test::QuarantineFolders(f.quarantine, "torn-tail").size() == 1);
+  auto run = RunRepair({"partition", "replay", f.dir, "--apply"});
+  CHECK(run.exit_code == 0);
+  const auto q = test::QuarantineFolders(f.quarantine, "torn-tail");
+  REQUIRE(q.size() == 1);
+  // The manifest names the command an operator ran, not the library call inside it.
+  auto manifest = nlohmann::json::parse(test::ReadFile(q[0] + "/manifest.json"));
+  CHECK_THAT(manifest["command"].get<std::string>(),
+             Catch::StartsWith("repair partition replay ") && Catch::Contains("--apply"));
   CHECK(Ok(inspect::InspectPartition(f.dir, {})).healthy());
 }
 
@@ -239,6 +245,15 @@ TEST_CASE("a DB ahead of a damaged WAL: the plan lists the loss, and rebuild nee
   REQUIRE(plan.choices.size() == 2);
   CHECK_THAT(plan.choices[0], Catch::Contains("--accept-loss"));
   CHECK_THAT(plan.choices[1], Catch::Contains("recover the partition from a replica"));
+  CHECK(plan.needs_accept_loss);
+  const auto dry = RunRepair({"partition", "rebuild", f.dir, "--json"});
+  CHECK(dry.exit_code == 1);  // applying as asked would be refused: the dry run says so
+  CHECK_THAT(dry.err, Catch::Contains("--apply --accept-loss"));
+  REQUIRE(test::JsonLines(dry.out).size() == 1);
+  CHECK(test::JsonLines(dry.out)[0]["needs_accept_loss"] == true);
+  const auto dry_accepting = RunRepair({"partition", "rebuild", f.dir, "--accept-loss"});
+  INFO(dry_accepting.out << dry_accepting.err);
+  CHECK(dry_accepting.exit_code == 0);
 
   const auto refused = PlanOnly(f, [&] { return repair::RebuildPartition(f.dir, Apply()); });
   CHECK(refused.verdict == PlanVerdict::kRefused);
@@ -376,6 +391,7 @@ TEST_CASE("a damaged snapshot: verify fails after rebuild until drop-snapshot mo
   REQUIRE(plan.steps.size() == 1);
   CHECK_THAT(plan.steps[0], Catch::Contains(snapshot) && Catch::Contains("damaged"));
   CHECK(plan.choices.empty());  // the WAL starts at 1: nothing depends on the snapshot
+  CHECK_FALSE(plan.needs_accept_loss);
 
   const std::string before = test::FingerprintTree(snapshot);
   auto run = RunRepair({"partition", "drop-snapshot", f.dir, "--damaged", "--apply", "--json"});
@@ -423,6 +439,10 @@ TEST_CASE("drop-snapshot needs --accept-loss for the only snapshot the WAL conti
   CHECK_THAT(plan.steps[0], Catch::Contains("it verifies"));
   REQUIRE(plan.choices.size() == 2);
   CHECK_THAT(plan.choices[0], Catch::Contains("--accept-loss") && Catch::Contains(below + " then exist only in db/"));
+  CHECK(plan.needs_accept_loss);
+  const auto dry = RunRepair({"partition", "drop-snapshot", f.dir, "--snapshot", "320"});
+  CHECK(dry.exit_code == 1);
+  CHECK_THAT(dry.err, Catch::Contains("--apply --accept-loss"));
 
   const auto refused = PlanOnly(f, [&] { return repair::DropSnapshots(f.dir, {"320", false}, Apply()); });
   CHECK(refused.verdict == PlanVerdict::kRefused);

@@ -121,8 +121,8 @@ Status Writer::CutTornTail(const LogTail& tail) {
                                  : "ends in a segment file without a header (" + unfinished + ")";
     return Status::FailedPrecondition(dir_ + " " + what + "; run `repair wal truncate-tail " + dir_ + "`");
   }
-  KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(opt_.torn_tail_quarantine_root, "torn-tail",
-                                                        "wal writer open " + dir_));
+  const std::string command = opt_.opened_by.empty() ? "wal writer open " + dir_ : opt_.opened_by;
+  KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(opt_.torn_tail_quarantine_root, "torn-tail", command));
   torn_tail_quarantine_ = q.dir();
   if (!unfinished.empty()) {
     KV_RETURN_IF_ERROR(q.MoveIn(unfinished, "segment file whose header was never written, "

@@ -44,6 +44,9 @@ struct WriterOptions {
   // file that never got its header) into a quarantine under this folder and cut
   // them off; empty = refuse to open such a log.
   std::string torn_tail_quarantine_root;
+  // What opened the log (a repair's command line, a tablet opening a replica):
+  // the quarantine manifest's `command`. Empty: "wal writer open DIR".
+  std::string opened_by;
 };
 
 Status ValidateWriterOptions(const WriterOptions& o);

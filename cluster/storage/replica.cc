@@ -75,6 +75,7 @@ Status Replica::OpenFiles() {
     wo.segment_bytes = options_.segment_bytes;
     wo.first_offset = applied.offset + 1;  // used only by a log with no segment: it continues the DB
     wo.torn_tail_quarantine_root = options_.quarantine_root;
+    wo.opened_by = options_.opened_by.empty() ? "open replica " + paths_.dir : options_.opened_by;
     KV_ASSIGN_OR_RETURN(wal_, wal::Writer::Open(paths_.wal, wo));
     if (!wal_->torn_tail_quarantine().empty()) {
       Log().warn("{}: cut a torn WAL tail into {}", paths_.dir, wal_->torn_tail_quarantine());

@@ -51,6 +51,9 @@ struct ReplicaOptions {
   uint64_t segment_bytes = 64ull << 20;
   std::string quarantine_root;             // DATA_DIR/quarantine (required): torn tails, cut suffixes, old DBs
   uint64_t replay_progress_every = 100000; // log replay progress every this many records
+  // Who opens the replica, recorded in the manifest of a torn tail that opening
+  // cuts into quarantine. Empty: "open replica DIR".
+  std::string opened_by;
 };
 
 // What CheckPrev found, with Raft's fast-backup hint for the leader
