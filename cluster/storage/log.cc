@@ -1,14 +1,11 @@
 #include "cluster/storage/log.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include "common/logger.h"
 
 namespace kv::storage {
 
 spdlog::logger& Log() {
-  static std::shared_ptr<spdlog::logger> logger = [] {
-    auto existing = spdlog::get("kv.storage");
-    return existing ? existing : spdlog::stderr_color_mt("kv.storage");
-  }();
+  static const std::shared_ptr<spdlog::logger> logger = RegisteredOrStderrLogger("kv.storage");
   return *logger;
 }
 

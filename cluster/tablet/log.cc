@@ -1,14 +1,11 @@
 #include "cluster/tablet/log.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include "common/logger.h"
 
 namespace kv::tablet {
 
 spdlog::logger& Log() {
-  static std::shared_ptr<spdlog::logger> logger = [] {
-    auto existing = spdlog::get("kv.tablet");
-    return existing ? existing : spdlog::stderr_color_mt("kv.tablet");
-  }();
+  static const std::shared_ptr<spdlog::logger> logger = RegisteredOrStderrLogger("kv.tablet");
   return *logger;
 }
 
