@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_field.h"
 #include "common/status.h"
 
 namespace kv::ns {
@@ -23,12 +24,22 @@ Result<nlohmann::json> ParseDocument(std::string_view text, const std::string& k
 nlohmann::json NewDocument();
 
 // Field readers for obj (the document or an object inside it); where names it
-// in errors, e.g. "/tables/t1 partitions[3]".
-Result<uint64_t> ReadUint(const nlohmann::json& obj, const char* field, const std::string& where);
-Result<uint32_t> ReadUint32(const nlohmann::json& obj, const char* field, const std::string& where);
-Result<std::string> ReadString(const nlohmann::json& obj, const char* field, const std::string& where);
-Result<bool> ReadBool(const nlohmann::json& obj, const char* field, const std::string& where);
+// in errors, e.g. "/tables/t1 partitions[3]". kv::JsonField does the work.
+inline Result<uint64_t> ReadUint(const nlohmann::json& obj, const char* field, const std::string& where) {
+  return JsonField<uint64_t>(obj, field, where);
+}
+inline Result<uint32_t> ReadUint32(const nlohmann::json& obj, const char* field, const std::string& where) {
+  return JsonField<uint32_t>(obj, field, where);
+}
+inline Result<std::string> ReadString(const nlohmann::json& obj, const char* field, const std::string& where) {
+  return JsonField<std::string>(obj, field, where);
+}
+inline Result<bool> ReadBool(const nlohmann::json& obj, const char* field, const std::string& where) {
+  return JsonField<bool>(obj, field, where);
+}
 // The array itself (possibly empty); anything else is Corruption.
-Result<nlohmann::json> ReadArray(const nlohmann::json& obj, const char* field, const std::string& where);
+inline Result<nlohmann::json> ReadArray(const nlohmann::json& obj, const char* field, const std::string& where) {
+  return JsonField<nlohmann::json>(obj, field, where);
+}
 
 }  // namespace kv::ns

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <limits>
-#include <type_traits>
+
+#include "common/json_field.h"
 
 namespace kv::op {
 
@@ -15,32 +16,8 @@ constexpr char kEpochKey[] = "/ids/op_epoch";
 
 constexpr std::string_view kStatusNames[] = {"kInited", "kDoing", "kDone", "kFailed", "kCanceled"};
 
-// One typed field of obj, or Corruption naming where and the field. Integers
-// must fit T: a negative or oversized number is refused, never wrapped.
-template <typename T>
-Result<T> Field(const json& obj, const char* name, const std::string& where) {
-  auto it = obj.find(name);
-  bool fits = false;
-  const char* expected = "";
-  if (it != obj.end()) {
-    if constexpr (std::is_same_v<T, std::string>) {
-      expected = "a string";
-      fits = it->is_string();
-    } else if constexpr (std::is_signed_v<T>) {
-      expected = "a signed 64-bit integer";
-      fits = it->is_number_integer() && (!it->is_number_unsigned() ||
-                                         it->template get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max()));
-    } else {
-      expected = "an unsigned integer in range";
-      fits = it->is_number_unsigned() && it->template get<uint64_t>() <= std::numeric_limits<T>::max();
-    }
-  }
-  if (!fits) return Status::Corruption(where + ": field " + name + " is missing or not " + expected);
-  return it->template get<T>();
-}
-
 Result<OpStatus> StatusField(const json& obj, const char* name, const std::string& where) {
-  KV_ASSIGN_OR_RETURN(std::string text, Field<std::string>(obj, name, where));
+  KV_ASSIGN_OR_RETURN(std::string text, JsonField<std::string>(obj, name, where));
   std::optional<OpStatus> status = ParseStatus(text);
   if (!status) return Status::Corruption(where + ": field " + name + " holds the unknown status " + text);
   return *status;
@@ -49,17 +26,17 @@ Result<OpStatus> StatusField(const json& obj, const char* name, const std::strin
 Result<Task> DecodeTask(const json& j, const std::string& where) {
   if (!j.is_object()) return Status::Corruption(where + " is not an object");
   Task task;
-  KV_ASSIGN_OR_RETURN(task.type, Field<std::string>(j, "type", where));
+  KV_ASSIGN_OR_RETURN(task.type, JsonField<std::string>(j, "type", where));
   KV_ASSIGN_OR_RETURN(task.status, StatusField(j, "status", where));
-  KV_ASSIGN_OR_RETURN(task.attempts, Field<uint32_t>(j, "attempts", where));
-  KV_ASSIGN_OR_RETURN(task.last_error, Field<std::string>(j, "last_error", where));
+  KV_ASSIGN_OR_RETURN(task.attempts, JsonField<uint32_t>(j, "attempts", where));
+  KV_ASSIGN_OR_RETURN(task.last_error, JsonField<std::string>(j, "last_error", where));
   return task;
 }
 
 Result<std::optional<uint32_t>> PidField(const json& doc, const std::string& key) {
   auto it = doc.find("pid");
   if (it != doc.end() && it->is_null()) return std::optional<uint32_t>();
-  KV_ASSIGN_OR_RETURN(uint32_t pid, Field<uint32_t>(doc, "pid", key));
+  KV_ASSIGN_OR_RETURN(uint32_t pid, JsonField<uint32_t>(doc, "pid", key));
   return std::optional<uint32_t>(pid);
 }
 
@@ -107,20 +84,19 @@ std::string EncodeOp(const Op& op) {
 }
 
 Result<Op> DecodeOp(std::string_view text, const std::string& key) {
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) return Status::Corruption(key + ": value is not a JSON object");
-  KV_ASSIGN_OR_RETURN(uint64_t version, Field<uint64_t>(doc, "format_version", key));
+  KV_ASSIGN_OR_RETURN(json doc, ParseJsonObject(text, key));
+  KV_ASSIGN_OR_RETURN(uint64_t version, JsonField<uint64_t>(doc, "format_version", key));
   if (version != kOpFormatVersion) {
     return Status::FailedPrecondition(key + ": op format_version " + std::to_string(version) +
                                       " is not the supported " + std::to_string(kOpFormatVersion) +
                                       " (written by another nameserver version?)");
   }
   Op op;
-  KV_ASSIGN_OR_RETURN(op.id, Field<uint64_t>(doc, "id", key));
+  KV_ASSIGN_OR_RETURN(op.id, JsonField<uint64_t>(doc, "id", key));
   if (OpKey(op.id) != key) return Status::Corruption(key + ": holds op id " + std::to_string(op.id));
-  KV_ASSIGN_OR_RETURN(op.type, Field<std::string>(doc, "type", key));
-  KV_ASSIGN_OR_RETURN(op.table, Field<std::string>(doc, "table", key));
-  KV_ASSIGN_OR_RETURN(op.tid, Field<uint32_t>(doc, "tid", key));
+  KV_ASSIGN_OR_RETURN(op.type, JsonField<std::string>(doc, "type", key));
+  KV_ASSIGN_OR_RETURN(op.table, JsonField<std::string>(doc, "table", key));
+  KV_ASSIGN_OR_RETURN(op.tid, JsonField<uint32_t>(doc, "tid", key));
   KV_ASSIGN_OR_RETURN(op.pid, PidField(doc, key));
   auto params = doc.find("params");
   if (params == doc.end() || !params->is_object()) {
@@ -136,16 +112,16 @@ Result<Op> DecodeOp(std::string_view text, const std::string& key) {
     KV_ASSIGN_OR_RETURN(Task task, DecodeTask((*tasks)[i], key + " tasks[" + std::to_string(i) + "]"));
     op.tasks.push_back(std::move(task));
   }
-  KV_ASSIGN_OR_RETURN(op.current_task, Field<uint32_t>(doc, "current_task", key));
+  KV_ASSIGN_OR_RETURN(op.current_task, JsonField<uint32_t>(doc, "current_task", key));
   if (op.current_task > op.tasks.size()) {
     return Status::Corruption(key + ": current_task " + std::to_string(op.current_task) + " is past its " +
                               std::to_string(op.tasks.size()) + " tasks");
   }
-  KV_ASSIGN_OR_RETURN(op.created_ms, Field<int64_t>(doc, "created_ms", key));
-  KV_ASSIGN_OR_RETURN(op.start_ms, Field<int64_t>(doc, "start_ms", key));
-  KV_ASSIGN_OR_RETURN(op.end_ms, Field<int64_t>(doc, "end_ms", key));
-  KV_ASSIGN_OR_RETURN(op.error, Field<std::string>(doc, "error", key));
-  KV_ASSIGN_OR_RETURN(op.epoch, Field<uint64_t>(doc, "epoch", key));
+  KV_ASSIGN_OR_RETURN(op.created_ms, JsonField<int64_t>(doc, "created_ms", key));
+  KV_ASSIGN_OR_RETURN(op.start_ms, JsonField<int64_t>(doc, "start_ms", key));
+  KV_ASSIGN_OR_RETURN(op.end_ms, JsonField<int64_t>(doc, "end_ms", key));
+  KV_ASSIGN_OR_RETURN(op.error, JsonField<std::string>(doc, "error", key));
+  KV_ASSIGN_OR_RETURN(op.epoch, JsonField<uint64_t>(doc, "epoch", key));
   return op;
 }
 
@@ -158,11 +134,10 @@ Result<uint64_t> AdvanceCounter(meta::MetaStore* store, const std::string& key) 
     KV_ASSIGN_OR_RETURN(std::optional<meta::Versioned> current, store->Get(key));
     uint64_t value = 1;
     if (current) {
-      json doc = json::parse(current->value, nullptr, /*allow_exceptions=*/false);
-      if (doc.is_discarded() || !doc.is_object()) return Status::Corruption(key + ": value is not a JSON object");
-      KV_ASSIGN_OR_RETURN(uint64_t version, Field<uint64_t>(doc, "format_version", key));
+      KV_ASSIGN_OR_RETURN(json doc, ParseJsonObject(current->value, key));
+      KV_ASSIGN_OR_RETURN(uint64_t version, JsonField<uint64_t>(doc, "format_version", key));
       if (version != kOpFormatVersion) return Status::FailedPrecondition(key + ": unknown format_version");
-      KV_ASSIGN_OR_RETURN(value, Field<uint64_t>(doc, "value", key));
+      KV_ASSIGN_OR_RETURN(value, JsonField<uint64_t>(doc, "value", key));
     }
     if (value == 0 || value == std::numeric_limits<uint64_t>::max()) {
       return Status::Corruption(key + ": counter holds " + std::to_string(value));

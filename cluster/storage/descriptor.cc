@@ -22,11 +22,11 @@ Result<Descriptor> ReadDescriptor(const std::string& path) {
   KV_ASSIGN_OR_RETURN(nlohmann::json j, ReadJsonObject(path));
   KV_RETURN_IF_ERROR(CheckFormatVersion(j, Descriptor::kFormatVersion, path));
   Descriptor d;
-  KV_ASSIGN_OR_RETURN(d.table, StringField(j, "table", path));
-  KV_ASSIGN_OR_RETURN(d.tid, Uint32Field(j, "tid", path));
-  KV_ASSIGN_OR_RETURN(d.pid, Uint32Field(j, "pid", path));
-  KV_ASSIGN_OR_RETURN(d.term, UintField(j, "term", path));
-  KV_ASSIGN_OR_RETURN(std::string role, StringField(j, "role", path));
+  KV_ASSIGN_OR_RETURN(d.table, JsonField<std::string>(j, "table", path));
+  KV_ASSIGN_OR_RETURN(d.tid, JsonField<uint32_t>(j, "tid", path));
+  KV_ASSIGN_OR_RETURN(d.pid, JsonField<uint32_t>(j, "pid", path));
+  KV_ASSIGN_OR_RETURN(d.term, JsonField<uint64_t>(j, "term", path));
+  KV_ASSIGN_OR_RETURN(std::string role, JsonField<std::string>(j, "role", path));
   if (!ParseRole(role, &d.role)) {
     return Status::Corruption(path + ": role \"" + role + "\" is neither leader nor follower");
   }

@@ -17,24 +17,24 @@ Result<SnapshotManifest> ReadSnapshotManifest(const std::string& snapshot_dir) {
   KV_ASSIGN_OR_RETURN(nlohmann::json j, ReadJsonObject(path));
   KV_RETURN_IF_ERROR(CheckFormatVersion(j, SnapshotManifest::kFormatVersion, path));
   SnapshotManifest m;
-  KV_ASSIGN_OR_RETURN(m.tid, Uint32Field(j, "tid", path));
-  KV_ASSIGN_OR_RETURN(m.pid, Uint32Field(j, "pid", path));
-  KV_ASSIGN_OR_RETURN(m.position.offset, UintField(j, "offset", path));
-  KV_ASSIGN_OR_RETURN(m.position.term, UintField(j, "term", path));
-  KV_ASSIGN_OR_RETURN(m.content.record_count, UintField(j, "record_count", path));
-  KV_ASSIGN_OR_RETURN(std::string algorithm, StringField(j, "checksum_algorithm", path));
+  KV_ASSIGN_OR_RETURN(m.tid, JsonField<uint32_t>(j, "tid", path));
+  KV_ASSIGN_OR_RETURN(m.pid, JsonField<uint32_t>(j, "pid", path));
+  KV_ASSIGN_OR_RETURN(m.position.offset, JsonField<uint64_t>(j, "offset", path));
+  KV_ASSIGN_OR_RETURN(m.position.term, JsonField<uint64_t>(j, "term", path));
+  KV_ASSIGN_OR_RETURN(m.content.record_count, JsonField<uint64_t>(j, "record_count", path));
+  KV_ASSIGN_OR_RETURN(std::string algorithm, JsonField<std::string>(j, "checksum_algorithm", path));
   if (algorithm != ContentChecksum::kAlgorithm) {
     return Status::Corruption(path + ": checksum_algorithm \"" + algorithm + "\" is not " +
                               ContentChecksum::kAlgorithm);
   }
-  KV_ASSIGN_OR_RETURN(std::string hex, StringField(j, "content_checksum", path));
+  KV_ASSIGN_OR_RETURN(std::string hex, JsonField<std::string>(j, "content_checksum", path));
   char* end = nullptr;
   errno = 0;
   m.content.sum = std::strtoull(hex.c_str(), &end, 16);
   if (hex.size() != 16 || errno != 0 || end != hex.c_str() + hex.size()) {
     return Status::Corruption(path + ": content_checksum \"" + hex + "\" is not 16 hex digits");
   }
-  KV_ASSIGN_OR_RETURN(m.created, StringField(j, "created", path));
+  KV_ASSIGN_OR_RETURN(m.created, JsonField<std::string>(j, "created", path));
   return m;
 }
 
