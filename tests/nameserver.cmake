@@ -6,6 +6,7 @@ add_library(kv_nameserver_test_util OBJECT nameserver_fake_tablet.cc nameserver_
 target_link_libraries(kv_nameserver_test_util PUBLIC kv_nameserver Catch2::Catch2)
 
 kv_add_test(nameserver_placement_test nameserver_placement_test.cc LIBS kv_nameserver LABELS nameserver)
+kv_add_test(nameserver_balance_test nameserver_balance_test.cc LIBS kv_nameserver LABELS nameserver)
 kv_add_test(nameserver_meta_test nameserver_meta_test.cc LIBS kv_nameserver LABELS nameserver)
 kv_add_test(nameserver_service_test nameserver_service_test.cc $<TARGET_OBJECTS:kv_nameserver_test_util>
             LIBS kv_nameserver LABELS nameserver)
