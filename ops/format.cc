@@ -1,11 +1,22 @@
 #include "ops/format.h"
 
 #include <algorithm>
+#include <ctime>
 #include <tuple>
 
 #include "cli/table.h"
 
 namespace kv::ops {
+
+std::string WallClockTime(int64_t ms) {
+  if (ms <= 0) return "-";
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &local);
+  return text;
+}
 
 std::string HumanAge(uint64_t ms) {
   const uint64_t s = ms / 1000;

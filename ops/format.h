@@ -13,6 +13,9 @@ namespace kv::ops {
 
 // OpenMLDB's short ages: "45s", "7m", "3h", "2d" (the largest whole unit).
 std::string HumanAge(uint64_t ms);
+// Wall clock ms since the Unix epoch as "2026-11-28 19:01:33" (local time);
+// "-" for 0 (not yet).
+std::string WallClockTime(int64_t ms);
 std::string RoleName(v1::Role role);
 std::string AcksName(v1::Acks acks);
 // "leader" or "majority"; InvalidArgument otherwise.

@@ -36,7 +36,11 @@ std::unique_ptr<FakeTablet> FakeTablet::Start() {
 }
 
 FakeTablet::~FakeTablet() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    unblocked_.notify_all();
+  }
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
 }
@@ -155,6 +159,8 @@ grpc::Status FakeTablet::CreateReplica(grpc::ServerContext*, const v1::CreateRep
   status.set_table_name(spec.table_name());
   status.set_role(spec.role());
   status.set_term(spec.term());
+  followers_[{spec.partition().tid(), spec.partition().pid()}].assign(spec.followers().begin(),
+                                                                     spec.followers().end());
   return grpc::Status::OK;
 }
 
@@ -169,12 +175,92 @@ grpc::Status FakeTablet::DropReplica(grpc::ServerContext*, const v1::DropReplica
   return grpc::Status::OK;
 }
 
-grpc::Status FakeTablet::ChangeRole(grpc::ServerContext*, const v1::ChangeRoleRequest* request,
-                                    v1::ChangeRoleResponse* response) {
+void FakeTablet::SetLog(uint32_t tid, uint32_t pid, uint64_t last_term, uint64_t last_offset) {
   std::lock_guard lock(mu_);
-  role_changes_.push_back(request->spec());
-  response->set_last_offset(7);
-  response->set_last_term(request->spec().term());
+  v1::ReplicaStatus& status = held_.at({tid, pid});
+  status.set_last_term(last_term);
+  status.set_last_offset(last_offset);
+}
+
+void FakeTablet::SetFollowerProgress(uint32_t tid, uint32_t pid, const std::string& follower, uint64_t match_offset,
+                                     bool needs_snapshot) {
+  std::lock_guard lock(mu_);
+  v1::FollowerProgress& p = progress_[{{tid, pid}, follower}];
+  p.set_endpoint(follower);
+  p.set_match_offset(match_offset);
+  p.set_connected(true);
+  p.set_needs_snapshot(needs_snapshot);
+}
+
+void FakeTablet::BlockControl(bool blocked) {
+  std::lock_guard lock(mu_);
+  blocked_ = blocked;
+  unblocked_.notify_all();
+}
+
+v1::ReplicaStatus FakeTablet::held(uint32_t tid, uint32_t pid) const {
+  std::lock_guard lock(mu_);
+  auto it = held_.find({tid, pid});
+  return it == held_.end() ? v1::ReplicaStatus() : it->second;
+}
+
+bool FakeTablet::WaitUnblockedLocked(std::unique_lock<std::mutex>& lock, grpc::ServerContext* context) {
+  return unblocked_.wait_until(lock, context->deadline(), [&] { return !blocked_ || stopping_; });
+}
+
+grpc::Status FakeTablet::ChangeRole(grpc::ServerContext* context, const v1::ChangeRoleRequest* request,
+                                    v1::ChangeRoleResponse* response) {
+  std::unique_lock lock(mu_);
+  if (!WaitUnblockedLocked(lock, context)) return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "blocked");
+  const v1::ReplicaSpec& spec = request->spec();
+  role_changes_.push_back(spec);
+  const PartitionKey key{spec.partition().tid(), spec.partition().pid()};
+  auto it = held_.find(key);
+  if (it == held_.end()) {
+    response->mutable_error()->set_code(v1::NOT_FOUND);
+    response->mutable_error()->set_message("no such replica");
+    return grpc::Status::OK;
+  }
+  if (spec.term() < it->second.term()) {
+    response->mutable_error()->set_code(v1::STALE_TERM);
+    response->mutable_error()->set_message("stale term");
+    return grpc::Status::OK;
+  }
+  it->second.set_role(spec.role());
+  it->second.set_term(spec.term());
+  followers_[key].assign(spec.followers().begin(), spec.followers().end());
+  response->set_last_offset(it->second.last_offset());
+  response->set_last_term(it->second.last_term());
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeTablet::GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
+                                   v1::GetStatusResponse* response) {
+  std::unique_lock lock(mu_);
+  if (!WaitUnblockedLocked(lock, context)) return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "blocked");
+  for (const v1::PartitionId& id : request->partitions()) {
+    const PartitionKey key{id.tid(), id.pid()};
+    auto it = held_.find(key);
+    if (it == held_.end()) {
+      response->mutable_error()->set_code(v1::NOT_FOUND);
+      response->mutable_error()->set_message("no such replica");
+      return grpc::Status::OK;
+    }
+    v1::ReplicaStatus* status = response->add_replicas();
+    *status = it->second;
+    if (status->role() != v1::LEADER) continue;
+    for (const std::string& f : followers_[key]) {
+      auto p = progress_.find({key, f});
+      v1::FollowerProgress* progress = status->add_followers();
+      if (p != progress_.end()) {
+        *progress = p->second;
+        continue;
+      }
+      progress->set_endpoint(f);
+      progress->set_match_offset(status->last_offset());
+      progress->set_connected(true);
+    }
+  }
   return grpc::Status::OK;
 }
 

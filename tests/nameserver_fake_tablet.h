@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,17 @@ class FakeTablet final : public v1::Tablet::Service {
   void FailCreateReplica(v1::ErrorCode code);
   // The offset and record count this tablet reports for a replica it holds.
   void SetReported(uint32_t tid, uint32_t pid, uint64_t offset, uint64_t records);
+  // The replica's log: its last (term, offset), reported in heartbeats,
+  // GetStatus and ChangeRole answers. A leader reports every follower at
+  // match offset = its own last offset unless SetFollowerProgress says otherwise.
+  void SetLog(uint32_t tid, uint32_t pid, uint64_t last_term, uint64_t last_offset);
+  void SetFollowerProgress(uint32_t tid, uint32_t pid, const std::string& follower, uint64_t match_offset,
+                           bool needs_snapshot);
+  // ChangeRole and GetStatus wait (until unblocked or the caller's deadline)
+  // while blocked: a tablet call that hangs in the middle of an op.
+  void BlockControl(bool blocked);
+  // The replica as the tablet holds it now (role and term from ChangeRole).
+  v1::ReplicaStatus held(uint32_t tid, uint32_t pid) const;
 
   std::vector<v1::ReplicaSpec> created() const;
   std::vector<v1::DropReplicaRequest> dropped() const;
@@ -54,8 +66,10 @@ class FakeTablet final : public v1::Tablet::Service {
                              v1::CreateReplicaResponse* response) override;
   grpc::Status DropReplica(grpc::ServerContext*, const v1::DropReplicaRequest* request,
                            v1::DropReplicaResponse* response) override;
-  grpc::Status ChangeRole(grpc::ServerContext*, const v1::ChangeRoleRequest* request,
+  grpc::Status ChangeRole(grpc::ServerContext* context, const v1::ChangeRoleRequest* request,
                           v1::ChangeRoleResponse* response) override;
+  grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
+                         v1::GetStatusResponse* response) override;
 
  private:
   using PartitionKey = std::pair<uint32_t, uint32_t>;
@@ -64,6 +78,8 @@ class FakeTablet final : public v1::Tablet::Service {
   // One round: register if needed, then heartbeat. False when no nameserver answered OK.
   bool Beat(v1::NameServer::Stub& stub, bool* registered);
   v1::HeartbeatRequest HeartbeatRequestLocked() const;
+  // False when the call's deadline passed while blocked.
+  bool WaitUnblockedLocked(std::unique_lock<std::mutex>& lock, grpc::ServerContext* context);
 
   std::unique_ptr<grpc::Server> server_;
   std::string endpoint_;
@@ -75,6 +91,10 @@ class FakeTablet final : public v1::Tablet::Service {
   std::vector<v1::ReplicaSpec> role_changes_;
   std::map<PartitionKey, v1::ReplicaStatus> held_;
   std::vector<v1::LeaseGrant> leases_;
+  std::map<PartitionKey, std::vector<std::string>> followers_;  // from the last ChangeRole leader
+  std::map<std::pair<PartitionKey, std::string>, v1::FollowerProgress> progress_;
+  bool blocked_ = false;
+  std::condition_variable unblocked_;
 
   std::atomic<bool> paused_{false};
   std::atomic<bool> stopping_{false};

@@ -176,6 +176,7 @@ TEST_CASE("metadata: a write after someone else changed the key fails as Aborted
 TEST_CASE("config: only known keys with valid values, in canonical form") {
   CHECK(*ClusterConfig::Validate("auto_failover", "TRUE") == "true");
   CHECK(*ClusterConfig::Validate("auto_failover", "false") == "false");
+  CHECK(*ClusterConfig::Validate("auto_balance", "False") == "false");
   CHECK(*ClusterConfig::Validate("replica_down_timeout_ms", "60000") == "60000");
 
   Result<std::string> unknown = ClusterConfig::Validate("auto_failovr", "true");
@@ -194,7 +195,7 @@ TEST_CASE("config: only known keys with valid values, in canonical form") {
   }
 
   ClusterConfig config;
-  CHECK(config.All().size() == 2);
+  CHECK(config.All().size() == 3);
   CHECK(*config.Get("auto_failover") == "true");
   CHECK(config.Get("nope").status().IsInvalidArgument());
 }

@@ -93,6 +93,68 @@ v1::HeartbeatResponse NsClient::Heartbeat(const std::string& endpoint) {
   return Call(&v1::NameServer::Stub::Heartbeat, request);
 }
 
+v1::ShowOpStatusResponse NsClient::ShowOpStatus(const std::string& table, std::optional<uint32_t> pid) {
+  v1::ShowOpStatusRequest request;
+  request.set_table(table);
+  request.set_has_pid(pid.has_value());
+  request.set_pid(pid.value_or(0));
+  return Call(&v1::NameServer::Stub::ShowOpStatus, request);
+}
+
+v1::CancelOpResponse NsClient::CancelOp(uint64_t id) {
+  v1::CancelOpRequest request;
+  request.set_id(id);
+  return Call(&v1::NameServer::Stub::CancelOp, request);
+}
+
+v1::SubmitOpsResponse NsClient::ChangeLeader(const std::string& table, uint32_t pid, const std::string& candidate) {
+  v1::ChangeLeaderRequest request;
+  request.set_table(table);
+  request.set_pid(pid);
+  request.set_candidate(candidate);
+  return Call(&v1::NameServer::Stub::ChangeLeader, request);
+}
+
+v1::SubmitOpsResponse NsClient::RecoverTable(const std::string& table, uint32_t pid, const std::string& endpoint) {
+  v1::RecoverTableRequest request;
+  request.set_table(table);
+  request.set_pid(pid);
+  request.set_endpoint(endpoint);
+  return Call(&v1::NameServer::Stub::RecoverTable, request);
+}
+
+v1::SubmitOpsResponse NsClient::UpdateTableAlive(const std::string& table, std::optional<uint32_t> pid,
+                                                 const std::string& endpoint, bool is_alive) {
+  v1::UpdateTableAliveRequest request;
+  request.set_table(table);
+  request.set_all_partitions(!pid.has_value());
+  request.set_pid(pid.value_or(0));
+  request.set_endpoint(endpoint);
+  request.set_is_alive(is_alive);
+  return Call(&v1::NameServer::Stub::UpdateTableAlive, request);
+}
+
+v1::SubmitOpsResponse NsClient::OfflineEndpoint(const std::string& endpoint) {
+  v1::OfflineEndpointRequest request;
+  request.set_endpoint(endpoint);
+  return Call(&v1::NameServer::Stub::OfflineEndpoint, request);
+}
+
+v1::SubmitOpsResponse NsClient::RecoverEndpoint(const std::string& endpoint) {
+  v1::RecoverEndpointRequest request;
+  request.set_endpoint(endpoint);
+  return Call(&v1::NameServer::Stub::RecoverEndpoint, request);
+}
+
+v1::SubmitOpsResponse NsClient::SetReplicas(const std::string& table, uint32_t n) {
+  v1::SetReplicasRequest request;
+  request.set_table(table);
+  request.set_n(n);
+  return Call(&v1::NameServer::Stub::SetReplicas, request);
+}
+
+v1::SubmitOpsResponse NsClient::Balance() { return Call(&v1::NameServer::Stub::Balance, v1::BalanceRequest{}); }
+
 std::vector<std::unique_ptr<FakeTablet>> StartFakeTablets(size_t count, const std::vector<std::string>& nameservers) {
   std::vector<std::unique_ptr<FakeTablet>> tablets;
   for (size_t i = 0; i < count; ++i) {

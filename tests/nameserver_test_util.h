@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,16 @@ class NsClient {
   v1::ConfGetResponse ConfGet(const std::string& key = "");
   v1::ConfSetResponse ConfSet(const std::string& key, const std::string& value);
   v1::HeartbeatResponse Heartbeat(const std::string& endpoint);
+  v1::ShowOpStatusResponse ShowOpStatus(const std::string& table = "", std::optional<uint32_t> pid = std::nullopt);
+  v1::CancelOpResponse CancelOp(uint64_t id);
+  v1::SubmitOpsResponse ChangeLeader(const std::string& table, uint32_t pid, const std::string& candidate = "");
+  v1::SubmitOpsResponse RecoverTable(const std::string& table, uint32_t pid, const std::string& endpoint);
+  v1::SubmitOpsResponse UpdateTableAlive(const std::string& table, std::optional<uint32_t> pid,
+                                         const std::string& endpoint, bool is_alive);
+  v1::SubmitOpsResponse OfflineEndpoint(const std::string& endpoint);
+  v1::SubmitOpsResponse RecoverEndpoint(const std::string& endpoint);
+  v1::SubmitOpsResponse SetReplicas(const std::string& table, uint32_t n);
+  v1::SubmitOpsResponse Balance();
 
  private:
   template <typename Request, typename Response>

@@ -4,7 +4,7 @@
 # playground_* tests start real nameserver and tablet processes, so they depend
 # on those binaries; the ZooKeeper case is named "zookeeper..." and tagged [zk]
 # (leave it out with `ctest -E zookeeper`).
-kv_add_test(client_test client_routing_test.cc client_scan_test.cc client_retry_test.cc
+kv_add_test(client_test client_routing_test.cc client_scan_test.cc client_retry_test.cc client_coalesce_test.cc
             LIBS kv_client LABELS client)
 kv_add_test(ops_test ops_args_test.cc LIBS kv_ops LABELS ops)
 kv_add_test(playground_process_test playground_process_test.cc LIBS kv_ops LABELS playground)

@@ -222,3 +222,103 @@ TEST_CASE("ops playground commands drive the playground's processes", "[ops][cli
   CHECK(RunOps(tmp, {"playground", "clean", "--dir", dir}).code == 0);
   CHECK(!PathExists(dir));
 }
+
+TEST_CASE("ops HA commands on a live cluster: op ids and showopstatus and exit codes",
+          "[ops][cli][playground][failover]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 2);
+  const std::string ns = pg->get().NameserverList();
+  REQUIRE(RunOps(tmp, {"create", "table", "t1", "--partitions", "2", "--replicas", "2"}, ns).code == 0);
+  std::string leader, follower;
+  for (const nlohmann::json& row : JsonLines(RunOps(tmp, {"showtable", "t1", "--json"}, ns).out)) {
+    if (row.at("pid") != 0) continue;
+    (row.at("role") == "leader" ? leader : follower) = row.at("endpoint").get<std::string>();
+  }
+  REQUIRE(!leader.empty());
+  REQUIRE(!follower.empty());
+  // Waits until op id is final; its showopstatus JSON line.
+  auto final_op = [&](uint64_t id) {
+    nlohmann::json found;
+    WaitUntil(std::chrono::seconds(30), [&] {
+      for (const nlohmann::json& op : JsonLines(RunOps(tmp, {"showopstatus", "--table", "t1", "--json"}, ns).out)) {
+        if (op.at("op_id") == id && op.at("cur_task") == "-") found = op;
+      }
+      return !found.is_null();
+    });
+    return found;
+  };
+
+  Run moved = RunOps(tmp, {"changeleader", "t1", "0", "--candidate", follower, "--json"}, ns);
+  INFO(moved.err);
+  REQUIRE(moved.code == 0);
+  REQUIRE(JsonLines(moved.out).size() == 1);
+  const uint64_t id = JsonLines(moved.out)[0].at("op_id");
+  const nlohmann::json done = final_op(id);
+  REQUIRE(!done.is_null());
+  CHECK(done.at("status") == "kDone");
+  CHECK(done.at("op_type") == "kChangeLeaderOP");
+  CHECK(done.at("tasks").size() == 4);
+  Run table = RunOps(tmp, {"showopstatus", "--table", "t1", "--pid", "0"}, ns);
+  CHECK(table.code == 0);
+  CHECK_THAT(Lines(table.out).front(),
+             Catch::Matches("op_id +op_type +name +pid +status +start_time +execute_time +end_time +cur_task +error"));
+
+  // Refused or failed: exit 1, one line.
+  for (const std::vector<std::string>& refused : std::vector<std::vector<std::string>>{
+           {"changeleader", "t9", "0"},
+           {"changeleader", "t1", "7"},
+           {"cancelop", "9999"},
+           {"cancelop", std::to_string(id)},  // already final
+           {"recovertable", "t1", "0", "127.0.0.1:1"},
+           {"recovertable", "t1", "0", follower},  // it leads now
+           {"offlineendpoint", "127.0.0.1:1"},
+           {"setreplicas", "t1", "9"},  // more than the healthy tablets
+           {"setreplicas", "nope", "2"},
+       }) {
+    Run r = RunOps(tmp, refused, ns);
+    INFO(refused.front() << ": " << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.OneLineError());
+  }
+  // Bad usage: exit 2.
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"showopstatus", "--pid", "0"},
+           {"updatetablealive", "t1", "x", leader, "yes"},
+           {"updatetablealive", "t1", "*", leader, "maybe"},
+           {"changeleader", "t1"},
+           {"setreplicas", "t1", "0"},
+           {"setreplicas", "t1"},
+       }) {
+    Run r = RunOps(tmp, bad, ns);
+    INFO(bad.front() << ": " << r.err);
+    CHECK(r.code == 2);
+  }
+
+  // The old leader out and back: every op done, its replicas alive again.
+  Run off = RunOps(tmp, {"offlineendpoint", leader, "--json"}, ns);
+  INFO(off.err);
+  REQUIRE(off.code == 0);
+  std::vector<uint64_t> ids;
+  for (const nlohmann::json& line : JsonLines(off.out)) ids.push_back(line.at("op_id"));
+  Run back = RunOps(tmp, {"recoverendpoint", leader, "--json"}, ns);
+  // Refused partitions (an offline op still running there) exit 1: run it again then.
+  for (int i = 0; i < 20 && back.code == 1; ++i) {
+    for (uint64_t off_id : ids) final_op(off_id);
+    back = RunOps(tmp, {"recoverendpoint", leader, "--json"}, ns);
+  }
+  INFO(back.err);
+  REQUIRE(back.code == 0);
+  for (const nlohmann::json& line : JsonLines(back.out)) CHECK(final_op(line.at("op_id")).at("status") == "kDone");
+  for (const nlohmann::json& row : JsonLines(RunOps(tmp, {"showtable", "t1", "--json"}, ns).out)) {
+    CHECK(row.at("is_alive") == true);
+  }
+  Run alive = RunOps(tmp, {"updatetablealive", "t1", "*", leader, "yes"}, ns);
+  CHECK(alive.code == 0);
+  CHECK_THAT(alive.out, Catch::Contains("submitted op"));
+  // offlineendpoint moved leaderships away: balance rounds (refused, exit 1,
+  // while the last ones run) bring them back until nothing is left to do.
+  CHECK(WaitUntil(std::chrono::seconds(30), [&] {
+    const Run round = RunOps(tmp, {"balance"}, ns);
+    return round.code == 0 && round.out.find("nothing to do") != std::string::npos;
+  }));
+}

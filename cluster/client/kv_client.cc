@@ -2,6 +2,8 @@
 
 #include <grpcpp/client_context.h>
 
+#include <type_traits>
+
 namespace kv::client {
 
 Status TableNotFound(const std::string& table) { return Status::NotFound("table '" + table + "' does not exist"); }
@@ -17,6 +19,7 @@ Result<std::unique_ptr<Client>> Client::Connect(ClientOptions options) {
 Client::Client(ClientOptions options)
     : options_(std::move(options)),
       nameservers_(options_.nameservers, &channels_),
+      writes_(channels_),
       routes_([this](const std::string& table) { return FetchRoute(table); }) {}
 
 template <typename T, typename Attempt>
@@ -52,10 +55,16 @@ Outcome<T> Client::CallLeader(const TableRoute& route, uint32_t pid, TabletMetho
   if (leader.empty()) return Outcome<T>::Retry(Status::IOError(where + " has no leader"));
   request.mutable_partition()->set_tid(route.tid);
   request.mutable_partition()->set_pid(pid);
-  grpc::ClientContext context;
-  context.set_deadline(budget.RpcDeadline());
   Response response;
-  const grpc::Status sent = (channels_.Tablet(leader).*method)(&context, request, &response);
+  grpc::Status sent;
+  if constexpr (std::is_same_v<Request, v1::WriteRequest>) {
+    // Concurrent writes to one leader share an RPC (WriteMulti); this one's answer is its own.
+    sent = writes_.To(leader).Call(std::move(request), budget.RpcDeadline(), &response);
+  } else {
+    grpc::ClientContext context;
+    context.set_deadline(budget.RpcDeadline());
+    sent = (channels_.Tablet(leader).*method)(&context, request, &response);
+  }
   const std::string at = where + " at " + leader;
   if (!sent.ok()) {
     Status failed = FromGrpc(sent, at);

@@ -10,6 +10,10 @@
 // standbys' NOT_LEADER hints. See cluster/client/errors.h for what is retried.
 //
 // Thread-safe: one Client serves any number of threads over shared channels.
+// Writes from many threads to the same leader tablet go out together, in one
+// WriteMulti RPC per round trip (tablet_pipes.h); each still gets its own
+// answer, retries and deadline. So one Client shared by the threads batches
+// best.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +30,7 @@
 #include "cluster/client/retry.h"
 #include "cluster/client/routing.h"
 #include "cluster/client/scan_merge.h"
+#include "cluster/client/tablet_pipes.h"
 #include "cluster/proto/kv.pb.h"
 #include "common/status.h"
 
@@ -84,6 +89,28 @@ class Client {
   // Every key when key is empty.
   Result<std::map<std::string, std::string>> ConfGet(const std::string& key = "");
   Status ConfSet(const std::string& key, const std::string& value);
+  // Ops (cluster/nameserver/README.md "Ops"): each command submits op(s) and
+  // returns at once; showopstatus follows them.
+  struct SubmittedOps {
+    std::vector<uint64_t> op_ids;
+    std::vector<std::string> refused;  // partitions left out, one line each
+    std::vector<std::string> moves;    // Balance only: what op_ids[i] moves
+  };
+  // Sorted by id; every table when table is empty.
+  Result<std::vector<v1::OpInfo>> ShowOpStatus(const std::string& table = "", std::optional<uint32_t> pid = {});
+  Status CancelOp(uint64_t id);
+  // candidate empty: the nameserver chooses (invariant 6).
+  Result<SubmittedOps> ChangeLeader(const std::string& table, uint32_t pid, const std::string& candidate = "");
+  Result<SubmittedOps> RecoverTable(const std::string& table, uint32_t pid, const std::string& endpoint);
+  // pid nullopt: every partition with a replica on endpoint.
+  Result<SubmittedOps> UpdateTableAlive(const std::string& table, std::optional<uint32_t> pid,
+                                        const std::string& endpoint, bool is_alive);
+  Result<SubmittedOps> OfflineEndpoint(const std::string& endpoint);
+  Result<SubmittedOps> RecoverEndpoint(const std::string& endpoint);
+  // Every partition of table gets n replicas; its replica_count becomes n.
+  Result<SubmittedOps> SetReplicas(const std::string& table, uint32_t n);
+  // One balancer round; op_ids empty once the cluster is balanced.
+  Result<SubmittedOps> Balance();
 
   // --- One tablet's own view of its replicas, asked directly (no routing).
   Result<std::vector<v1::ReplicaStatus>> TabletStatus(const std::string& endpoint, bool with_checksum);
@@ -111,6 +138,7 @@ class Client {
   const ClientOptions options_;
   Channels channels_;
   NameServerCaller nameservers_;
+  TabletPipes<WriteCalls> writes_;  // per leader: the writes of every thread, coalesced
   RouteCache routes_;
 };
 

@@ -9,6 +9,19 @@ Status NamingTheTable(const Status& s, const std::string& table) {
   return s.IsNotFound() && !table.empty() ? TableNotFound(table) : s;
 }
 
+// Submitting is not repeated on a lost answer: a second submission would be
+// refused (the first op holds the partition) or double the work.
+template <typename Request>
+Result<Client::SubmittedOps> SubmitOps(NameServerCaller& nameservers, const RetryPolicy& retry,
+                                       NameServerCaller::Method<Request, v1::SubmitOpsResponse> method,
+                                       const Request& request, const std::string& what) {
+  RetryBudget budget(retry);
+  KV_ASSIGN_OR_RETURN(v1::SubmitOpsResponse r, nameservers.Call(method, request, NsCallKind::kOnce, budget, what));
+  return Client::SubmittedOps{{r.op_ids().begin(), r.op_ids().end()},
+                              {r.refused().begin(), r.refused().end()},
+                              {r.moves().begin(), r.moves().end()}};
+}
+
 }  // namespace
 
 Result<v1::TableInfo> Client::FetchRoute(const std::string& table) {
@@ -72,6 +85,79 @@ Status Client::ConfSet(const std::string& key, const std::string& value) {
   return nameservers_
       .Call(&v1::NameServer::Stub::ConfSet, request, NsCallKind::kRepeatable, budget, "confset " + key)
       .status();
+}
+
+Result<std::vector<v1::OpInfo>> Client::ShowOpStatus(const std::string& table, std::optional<uint32_t> pid) {
+  RetryBudget budget(options_.retry);
+  v1::ShowOpStatusRequest request;
+  request.set_table(table);
+  request.set_has_pid(pid.has_value());
+  request.set_pid(pid.value_or(0));
+  KV_ASSIGN_OR_RETURN(v1::ShowOpStatusResponse shown,
+                      nameservers_.Call(&v1::NameServer::Stub::ShowOpStatus, request, NsCallKind::kRepeatable,
+                                        budget, "showopstatus"));
+  return std::vector<v1::OpInfo>(shown.ops().begin(), shown.ops().end());
+}
+
+Status Client::CancelOp(uint64_t id) {
+  RetryBudget budget(options_.retry);
+  v1::CancelOpRequest request;
+  request.set_id(id);
+  return nameservers_
+      .Call(&v1::NameServer::Stub::CancelOp, request, NsCallKind::kOnce, budget, "cancelop " + std::to_string(id))
+      .status();
+}
+
+Result<Client::SubmittedOps> Client::ChangeLeader(const std::string& table, uint32_t pid,
+                                                  const std::string& candidate) {
+  v1::ChangeLeaderRequest request;
+  request.set_table(table);
+  request.set_pid(pid);
+  request.set_candidate(candidate);
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::ChangeLeader, request, "changeleader");
+}
+
+Result<Client::SubmittedOps> Client::RecoverTable(const std::string& table, uint32_t pid,
+                                                  const std::string& endpoint) {
+  v1::RecoverTableRequest request;
+  request.set_table(table);
+  request.set_pid(pid);
+  request.set_endpoint(endpoint);
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::RecoverTable, request, "recovertable");
+}
+
+Result<Client::SubmittedOps> Client::UpdateTableAlive(const std::string& table, std::optional<uint32_t> pid,
+                                                      const std::string& endpoint, bool is_alive) {
+  v1::UpdateTableAliveRequest request;
+  request.set_table(table);
+  request.set_all_partitions(!pid.has_value());
+  request.set_pid(pid.value_or(0));
+  request.set_endpoint(endpoint);
+  request.set_is_alive(is_alive);
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::UpdateTableAlive, request, "updatetablealive");
+}
+
+Result<Client::SubmittedOps> Client::OfflineEndpoint(const std::string& endpoint) {
+  v1::OfflineEndpointRequest request;
+  request.set_endpoint(endpoint);
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::OfflineEndpoint, request, "offlineendpoint");
+}
+
+Result<Client::SubmittedOps> Client::RecoverEndpoint(const std::string& endpoint) {
+  v1::RecoverEndpointRequest request;
+  request.set_endpoint(endpoint);
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::RecoverEndpoint, request, "recoverendpoint");
+}
+
+Result<Client::SubmittedOps> Client::SetReplicas(const std::string& table, uint32_t n) {
+  v1::SetReplicasRequest request;
+  request.set_table(table);
+  request.set_n(n);
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::SetReplicas, request, "setreplicas");
+}
+
+Result<Client::SubmittedOps> Client::Balance() {
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::Balance, v1::BalanceRequest{}, "balance");
 }
 
 }  // namespace kv::client

@@ -40,10 +40,12 @@ struct KeySpec {
   Validator validate;
 };
 
-constexpr std::array<KeySpec, 2> kKeys{{
+constexpr std::array<KeySpec, 3> kKeys{{
     {"auto_failover", "true", ValidateBool},
     // TiKV's max-store-down-time default: 30 minutes.
     {"replica_down_timeout_ms", "1800000", ValidateDownTimeout},
+    // Balancer rounds after a new tablet registers (TiKV rebalances after a scale-out).
+    {"auto_balance", "true", ValidateBool},
 }};
 
 const KeySpec* FindKey(std::string_view name) {

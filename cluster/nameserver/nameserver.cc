@@ -29,7 +29,13 @@ Status ValidateTiming(const NameServerTiming& t) {
 }
 
 NameServer::NameServer(meta::MetaStore* store, NameServerTiming timing)
-    : timing_(timing), tablets_client_(timing.tablet_rpc_timeout), repository_(store) {}
+    : timing_(timing),
+      tablets_client_(timing.tablet_rpc_timeout),
+      repository_(store),
+      store_(store),
+      executor_(std::make_unique<Executor>(this)) {}
+
+NameServer::~NameServer() { Deactivate(); }
 
 uint64_t NameServer::WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -37,6 +43,24 @@ uint64_t NameServer::WallClockMs() {
 }
 
 Status NameServer::Activate() {
+  {
+    std::shared_ptr<op::OpRunner> previous;
+    {
+      std::lock_guard lock(mu_);
+      previous = TakeRunnerLocked();
+    }
+  }  // the previous runner (if any) is gone before the metadata is reloaded
+  KV_RETURN_IF_ERROR(LoadMetadata());
+  Status started = StartOps();
+  if (!started.ok()) {
+    // Not serving without ops: the process loop activates again.
+    std::lock_guard lock(mu_);
+    active_ = false;
+  }
+  return started;
+}
+
+Status NameServer::LoadMetadata() {
   std::lock_guard lock(mu_);
   active_ = false;
   tables_.clear();
@@ -57,16 +81,27 @@ Status NameServer::Activate() {
   }
   config_ = std::move(loaded.config);
   active_ = true;
+  // Whatever broke while no nameserver was active.
+  recover_pending_.clear();
+  for (const auto& [endpoint, tablet] : tablets_) {
+    if (tablet.meta.state == TabletState::kHealthy) QueueRecoveryLocked(endpoint);
+  }
+  repairs_wanted_ = true;
   spdlog::info("active: {} tables, {} tablets loaded from the metadata store", tables_.size(), tablets_.size());
   return Status::OK();
 }
 
 void NameServer::Deactivate() {
-  std::lock_guard lock(mu_);
-  if (active_) spdlog::warn("no longer serving as the active nameserver");
-  active_ = false;
-  tables_.clear();
-  tablets_.clear();
+  std::shared_ptr<op::OpRunner> runner;
+  {
+    std::lock_guard lock(mu_);
+    if (active_) spdlog::warn("no longer serving as the active nameserver");
+    active_ = false;
+    tables_.clear();
+    tablets_.clear();
+    runner = TakeRunnerLocked();
+  }
+  runner.reset();  // outside mu_: it waits for running tasks, which take mu_
 }
 
 bool NameServer::IsActive() const {
@@ -101,6 +136,9 @@ Status NameServer::ConfSet(const std::string& key, const std::string& value) {
   KV_RETURN_IF_ERROR(CheckActiveLocked());
   KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveConfig(key, canonical)));
   config_.Set(key, canonical);
+  repairs_wanted_ = true;  // auto_failover may have just been turned on
+  readd_submitted_.clear();  // a new replica_down_timeout_ms: re-adds that failed may be tried again
+  balance_rounds_left_ = kAutoBalanceRounds;  // auto_balance may have just been turned on
   spdlog::info("config {} = {}", key, canonical);
   return Status::OK();
 }

@@ -16,10 +16,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,6 +33,7 @@
 #include "cluster/nameserver/table_meta.h"
 #include "cluster/nameserver/tablet_client.h"
 #include "cluster/nameserver/tablet_meta.h"
+#include "cluster/op/op.h"
 #include "cluster/proto/kv.pb.h"
 #include "common/status.h"
 
@@ -50,13 +55,21 @@ Status ValidateTiming(const NameServerTiming& timing);
 
 class NameServer {
  public:
+  // auto_balance rounds after one trigger (a new tablet, confset).
+  static constexpr int kAutoBalanceRounds = 32;
+
   // store must outlive the NameServer.
   NameServer(meta::MetaStore* store, NameServerTiming timing);
+  // Stops the op runner first: its tasks call back into this object.
+  ~NameServer();
 
   // Reloads all metadata from the store and starts serving. Tablets loaded
-  // from the store get one offline timeout from now to heartbeat.
+  // from the store get one offline timeout from now to heartbeat. Then takes
+  // a new op epoch and resumes every unfinished op (admin commands that
+  // submit ops are refused until that is done).
   Status Activate();
-  // Stops serving (leadership lost); the metadata in memory is dropped.
+  // Stops serving (leadership lost); the metadata in memory is dropped and
+  // the op runner destroyed (its running tasks are asked to stop).
   void Deactivate();
   bool IsActive() const;
 
@@ -78,6 +91,31 @@ class NameServer {
   Result<std::map<std::string, std::string>> ConfGet(const std::string& key) const;
   Status ConfSet(const std::string& key, const std::string& value);
 
+  // Ops (nameserver_ops.cc; README.md "Ops"). Each submits op(s) and returns
+  // at once; refusals of single-partition commands are errors, one line.
+  struct Submitted {
+    std::vector<uint64_t> op_ids;
+    std::vector<std::string> refused;  // partitions left out, and why
+  };
+  Result<std::vector<op::Op>> ShowOpStatus(const op::OpFilter& filter);
+  Status CancelOp(uint64_t id);
+  Result<uint64_t> ChangeLeader(const std::string& table, uint32_t pid, const std::string& candidate);
+  Result<uint64_t> RecoverTable(const std::string& table, uint32_t pid, const std::string& endpoint);
+  Result<Submitted> UpdateTableAlive(const std::string& table, std::optional<uint32_t> pid,
+                                     const std::string& endpoint, bool is_alive);
+  Result<Submitted> OfflineEndpoint(const std::string& endpoint);
+  Result<Submitted> RecoverEndpoint(const std::string& endpoint);
+  // nameserver_replicas.cc. setreplicas: persists the table's replica_count
+  // = n, then per partition a kAddReplicaOP or kDelReplicaOP to reach n.
+  Result<Submitted> SetReplicas(const std::string& table, uint32_t n);
+  // One balancer round (balance_plan.h): each move as a kMigrateOP or a
+  // kChangeLeaderOP; moves describes them, in op_ids' order.
+  struct Balanced {
+    Submitted submitted;
+    std::vector<std::string> moves;
+  };
+  Result<Balanced> Balance();
+
  private:
   using Clock = std::chrono::steady_clock;
   using PartitionKey = std::pair<uint32_t, uint32_t>;  // tid, pid
@@ -94,6 +132,9 @@ class NameServer {
 
   // Wall clock, ms since the epoch: for times persisted and shown.
   static uint64_t WallClockMs();
+
+  // Activate's first half: the metadata from the store.
+  Status LoadMetadata();
 
   // All below: mu_ held.
   Status CheckActiveLocked() const;
@@ -113,6 +154,85 @@ class NameServer {
   // Back: the tablet is healthy again; its replicas stay is_alive=no until a
   // recovery brings them back.
   Status OnTabletBackLocked(TabletEntry& tablet);
+
+  // Ops hosting (nameserver_ops.cc). The runner lives from the end of
+  // Activate to Deactivate; a shared_ptr, so a caller holding a copy outside
+  // mu_ keeps it alive and it is never destroyed under mu_ (its destructor
+  // waits for tasks, which take mu_).
+  class Executor : public op::OpExecutor {
+   public:
+    explicit Executor(NameServer* ns) : ns_(ns) {}
+    Status RunTask(op::TaskContext& ctx) override { return ns_->RunOpTask(ctx); }
+
+   private:
+    NameServer* ns_;
+  };
+  Status StartOps();
+  std::shared_ptr<op::OpRunner> TakeRunnerLocked();
+  Result<std::shared_ptr<op::OpRunner>> RunnerLocked() const;
+  Result<uint64_t> SubmitLocked(op::OpRunner& runner, op::Op op);
+  // auto_failover, when repairs_wanted_ (set by tablet state changes,
+  // activation, an op's successful end, confset): submits a failover for
+  // every partition without a live leader on a healthy tablet, and a recovery
+  // for every replica in recover_pending_. Never calls a tablet.
+  void AutoRepairLocked();
+  // recoverendpoint: for each partition with a replica on endpoint, a
+  // failover when it has no live leader, else a recovery of that replica when
+  // it is not alive.
+  std::vector<op::Op> RecoverEndpointOpsLocked(const std::string& endpoint) const;
+  bool NeedsLeaderLocked(const PartitionMeta& partition) const;
+  // Adds every not-alive replica on endpoint to recover_pending_.
+  void QueueRecoveryLocked(const std::string& endpoint);
+  Result<const TableMeta*> FindTableLocked(const std::string& name) const;
+  // Re-replication, leftovers and auto_balance (nameserver_replicas.cc),
+  // from every failure-detector check. mu_ held; they only submit ops.
+  // replica_down_timeout_ms: every replica on a tablet offline for longer
+  // gets a kReAddReplicaOP once its partition has a live leader.
+  void ReReplicateLocked();
+  // Replicas a tablet that came back reported but no longer belongs to
+  // (re-replicated away while it was down): a kDelReplicaOP drops each,
+  // keep_data (quarantine).
+  void QueueLeftoversLocked(const TabletEntry& tablet);
+  void DropLeftoversLocked();
+  void AutoBalanceLocked();
+  Result<Balanced> BalanceLocked(op::OpRunner& runner);
+  // Replicas in the metadata on endpoint, or as it last reported, whichever is more.
+  size_t ReplicaLoadLocked(const std::string& endpoint) const;
+  // The healthy tablet holding no replica of partition with the least load
+  // (ties: by endpoint); "" when there is none.
+  std::string LeastLoadedTargetLocked(const PartitionMeta& partition) const;
+  Result<const PartitionMeta*> FindPartitionLocked(const std::string& table, uint32_t pid) const;
+  bool TabletHealthyLocked(const std::string& endpoint) const;
+
+  // Task functions (nameserver_op_tasks.cc), one per task type; each is
+  // idempotent and takes mu_ only around metadata, never around a tablet call.
+  Status RunOpTask(op::TaskContext& ctx);
+  Status AllocateTermTask(op::TaskContext& ctx);
+  Status SelectLeaderTask(op::TaskContext& ctx);
+  Status ChangeLeaderTask(op::TaskContext& ctx);
+  Status UpdateLeaderInfoTask(op::TaskContext& ctx);
+  Status FollowLeaderTask(op::TaskContext& ctx);
+  Status AddFollowerTask(op::TaskContext& ctx);
+  Status WaitCatchUpTask(op::TaskContext& ctx);
+  Status MarkRecoveredTask(op::TaskContext& ctx);
+  Status UpdateTableAliveTask(op::TaskContext& ctx);
+  // nameserver_replica_tasks.cc: adding, moving and removing replicas.
+  Status SelectTargetTask(op::TaskContext& ctx);
+  Status CreateReplicaTask(op::TaskContext& ctx);
+  Status AddReplicaMetaTask(op::TaskContext& ctx);
+  Status SelectRemovalTask(op::TaskContext& ctx);
+  Status RemoveFollowerTask(op::TaskContext& ctx);
+  Status DropReplicaTask(op::TaskContext& ctx);
+  Status RemoveReplicaMetaTask(op::TaskContext& ctx);
+  // Applies change to a copy of op's table (checked: active, same tid) and
+  // persists it; a final task passes repairs_after so auto_failover looks again.
+  Status ChangeTable(const op::Op& op, bool repairs_after, const std::function<Status(TableMeta&)>& change);
+  Status ChangePartition(const op::Op& op, bool repairs_after, const std::function<Status(PartitionMeta&)>& change);
+  // A copy of op's table as it is now (checked as above).
+  Result<TableMeta> OpTable(const op::Op& op) const;
+  // The op's table, its partition checked when it names one; InvalidArgument
+  // once either is gone (retrying cannot bring it back). mu_ held.
+  Result<const TableMeta*> OpTableLocked(const op::Op& op) const;
 
   // Tables. *Locked: mu_ held; the others: admin_mu_ held, mu_ not (they call tablets).
   struct ReplicaRef {
@@ -144,6 +264,25 @@ class NameServer {
   std::map<std::string, TableMeta> tables_;
   std::map<std::string, TabletEntry> tablets_;
   ClusterConfig config_;
+  bool repairs_wanted_ = false;
+  // Replicas to recover automatically: (table, pid, endpoint) of not-alive
+  // replicas whose tablet came back (or was healthy at activation), until a
+  // recovery op for them is submitted. Replicas taken out by offlineendpoint
+  // are not here: the operator brings them back (recoverendpoint).
+  std::set<std::tuple<std::string, uint32_t, std::string>> recover_pending_;
+  // (table, pid, dead endpoint) whose kReAddReplicaOP was submitted during
+  // this down episode: not again until the tablet's state or the config changes.
+  std::set<std::tuple<std::string, uint32_t, std::string>> readd_submitted_;
+  // (table, pid, endpoint) of leftover replicas to drop (QueueLeftoversLocked).
+  std::set<std::tuple<std::string, uint32_t, std::string>> leftover_pending_;
+  // auto_balance: balancer rounds left since a new tablet registered (or
+  // confset); a round runs when no op is unfinished, the count stops a move
+  // that keeps failing from being submitted for ever.
+  int balance_rounds_left_ = 0;
+
+  meta::MetaStore* const store_;
+  std::unique_ptr<Executor> executor_;
+  std::shared_ptr<op::OpRunner> runner_;  // mu_; null until Resume returned
 };
 
 }  // namespace kv::ns

@@ -35,6 +35,24 @@ class NameServerService final : public v1::NameServer::Service {
                        v1::ConfGetResponse* response) override;
   grpc::Status ConfSet(grpc::ServerContext*, const v1::ConfSetRequest* request,
                        v1::ConfSetResponse* response) override;
+  grpc::Status ShowOpStatus(grpc::ServerContext*, const v1::ShowOpStatusRequest* request,
+                            v1::ShowOpStatusResponse* response) override;
+  grpc::Status CancelOp(grpc::ServerContext*, const v1::CancelOpRequest* request,
+                        v1::CancelOpResponse* response) override;
+  grpc::Status ChangeLeader(grpc::ServerContext*, const v1::ChangeLeaderRequest* request,
+                            v1::SubmitOpsResponse* response) override;
+  grpc::Status RecoverTable(grpc::ServerContext*, const v1::RecoverTableRequest* request,
+                            v1::SubmitOpsResponse* response) override;
+  grpc::Status UpdateTableAlive(grpc::ServerContext*, const v1::UpdateTableAliveRequest* request,
+                                v1::SubmitOpsResponse* response) override;
+  grpc::Status OfflineEndpoint(grpc::ServerContext*, const v1::OfflineEndpointRequest* request,
+                               v1::SubmitOpsResponse* response) override;
+  grpc::Status RecoverEndpoint(grpc::ServerContext*, const v1::RecoverEndpointRequest* request,
+                               v1::SubmitOpsResponse* response) override;
+  grpc::Status SetReplicas(grpc::ServerContext*, const v1::SetReplicasRequest* request,
+                           v1::SubmitOpsResponse* response) override;
+  grpc::Status Balance(grpc::ServerContext*, const v1::BalanceRequest* request,
+                       v1::SubmitOpsResponse* response) override;
 
  private:
   // Runs handle (which fills response and returns a Status) when this

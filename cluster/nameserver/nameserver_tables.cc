@@ -72,21 +72,12 @@ Result<uint32_t> ChooseReplicaCount(uint32_t requested, size_t healthy) {
 }
 
 v1::ReplicaSpec SpecFor(const TableMeta& table, const PartitionMeta& partition, const ReplicaMeta& replica) {
-  v1::ReplicaSpec spec;
-  spec.mutable_partition()->set_tid(table.tid);
-  spec.mutable_partition()->set_pid(partition.pid);
-  spec.set_table_name(table.name);
-  spec.set_role(replica.role);
-  spec.set_term(partition.term);
+  v1::ReplicaSpec spec = BaseSpec(table, partition.pid, replica.role, partition.term);
   if (replica.role == v1::LEADER) {
     for (const ReplicaMeta& other : partition.replicas) {
       if (other.endpoint != replica.endpoint) spec.add_followers(other.endpoint);
     }
   }
-  spec.set_acks(table.acks);
-  spec.set_wal_level(table.wal_level);
-  spec.set_wal_fsync_period_ms(table.wal_fsync_period_ms);
-  spec.set_replica_count(table.replica_count);
   return spec;
 }
 

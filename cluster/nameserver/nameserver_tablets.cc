@@ -37,6 +37,7 @@ Result<v1::RegisterTabletResponse> NameServer::RegisterTablet(const v1::Register
   if (it == tablets_.end()) {
     it = tablets_.emplace(endpoint, TabletEntry{.meta = meta}).first;
     spdlog::info("tablet {} registered (id {}, data dir {})", endpoint, meta.tablet_id, meta.data_dir);
+    balance_rounds_left_ = kAutoBalanceRounds;  // a scale-out: auto_balance spreads the load
   }
   it->second.meta = std::move(meta);
   it->second.last_heartbeat = Clock::now();
@@ -104,6 +105,10 @@ void NameServer::CheckTablets() {
     if (!changed.ok()) spdlog::error("tablet {}: {}", endpoint, changed.message());
     if (!active_) return;
   }
+  AutoRepairLocked();
+  ReReplicateLocked();
+  DropLeftoversLocked();
+  AutoBalanceLocked();
 }
 
 Status NameServer::SetTabletStateLocked(TabletEntry& tablet, TabletState state) {
@@ -133,13 +138,25 @@ Status NameServer::OnTabletOfflineLocked(TabletEntry& tablet) {
     KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveTable(updated)));
     table = std::move(updated);
   }
-  return SetTabletStateLocked(tablet, TabletState::kOffline);
+  KV_RETURN_IF_ERROR(SetTabletStateLocked(tablet, TabletState::kOffline));
+  std::erase_if(recover_pending_, [&](const auto& entry) { return std::get<2>(entry) == endpoint; });
+  std::erase_if(readd_submitted_, [&](const auto& entry) { return std::get<2>(entry) == endpoint; });
+  // auto_failover: the partitions it led get a new leader (AutoRepairLocked,
+  // at the end of this check: it submits ops and never calls a tablet).
+  repairs_wanted_ = true;
+  return Status::OK();
 }
 
 Status NameServer::OnTabletBackLocked(TabletEntry& tablet) {
   KV_RETURN_IF_ERROR(SetTabletStateLocked(tablet, TabletState::kHealthy));
   spdlog::info("tablet {} is heartbeating again: {}; its replicas stay is_alive=no until they are recovered",
                tablet.meta.endpoint, TabletStateName(TabletState::kHealthy));
+  // auto_failover: its replicas are recovered, and partitions left without a
+  // leader for want of a majority get one (AutoRepairLocked).
+  QueueRecoveryLocked(tablet.meta.endpoint);
+  QueueLeftoversLocked(tablet);
+  std::erase_if(readd_submitted_, [&](const auto& entry) { return std::get<2>(entry) == tablet.meta.endpoint; });
+  repairs_wanted_ = true;
   return Status::OK();
 }
 

@@ -93,6 +93,20 @@ const ReplicaMeta* PartitionMeta::FindReplica(std::string_view endpoint) const {
   return nullptr;
 }
 
+v1::ReplicaSpec BaseSpec(const TableMeta& table, uint32_t pid, v1::Role role, uint64_t term) {
+  v1::ReplicaSpec spec;
+  spec.mutable_partition()->set_tid(table.tid);
+  spec.mutable_partition()->set_pid(pid);
+  spec.set_table_name(table.name);
+  spec.set_role(role);
+  spec.set_term(term);
+  spec.set_acks(table.acks);
+  spec.set_wal_level(table.wal_level);
+  spec.set_wal_fsync_period_ms(table.wal_fsync_period_ms);
+  spec.set_replica_count(table.replica_count);
+  return spec;
+}
+
 std::string TableKey(std::string_view name) { return std::string(kTablesFolder) + "/" + std::string(name); }
 
 std::string EncodeTable(const TableMeta& table) {

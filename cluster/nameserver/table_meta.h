@@ -50,6 +50,10 @@ struct TableMeta {
 std::string TableKey(std::string_view name);
 inline constexpr std::string_view kTablesFolder = "/tables";
 
+// A spec for a replica of table's partition pid: the table's settings, the
+// role and the term; no followers (a leader's caller adds them).
+v1::ReplicaSpec BaseSpec(const TableMeta& table, uint32_t pid, v1::Role role, uint64_t term);
+
 std::string EncodeTable(const TableMeta& table);
 // key names the document in errors.
 Result<TableMeta> DecodeTable(std::string_view json, const std::string& key);

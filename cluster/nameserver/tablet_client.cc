@@ -60,4 +60,15 @@ Result<v1::ChangeRoleResponse> TabletClient::ChangeRole(const std::string& endpo
   return Call(endpoint, &v1::Tablet::Stub::ChangeRole, request, "ChangeRole " + PartitionName(spec.partition()));
 }
 
+Result<v1::ReplicaStatus> TabletClient::GetStatus(const std::string& endpoint, const v1::PartitionId& partition) {
+  v1::GetStatusRequest request;
+  *request.add_partitions() = partition;
+  const std::string what = "GetStatus " + PartitionName(partition);
+  KV_ASSIGN_OR_RETURN(v1::GetStatusResponse response, Call(endpoint, &v1::Tablet::Stub::GetStatus, request, what));
+  if (response.replicas_size() != 1) {
+    return Status::NotFound("tablet " + endpoint + ": " + what + ": the tablet does not hold the replica");
+  }
+  return response.replicas(0);
+}
+
 }  // namespace kv::ns

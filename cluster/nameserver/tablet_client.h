@@ -23,6 +23,8 @@ class TabletClient {
   Status CreateReplica(const std::string& endpoint, const v1::ReplicaSpec& spec);
   Status DropReplica(const std::string& endpoint, const v1::PartitionId& partition, bool keep_data);
   Result<v1::ChangeRoleResponse> ChangeRole(const std::string& endpoint, const v1::ReplicaSpec& spec);
+  // The tablet's own view of one replica (a leader's includes its followers' progress).
+  Result<v1::ReplicaStatus> GetStatus(const std::string& endpoint, const v1::PartitionId& partition);
 
  private:
   v1::Tablet::Stub& StubFor(const std::string& endpoint);

@@ -46,7 +46,6 @@ void Partition::StandDown() {
 
 void Partition::EndGenerationLocked() {
   ++generation_;
-  log_cv_.notify_all();
   progress_cv_.notify_all();
 }
 
@@ -134,7 +133,7 @@ Error Partition::Lead(const v1::ReplicaSpec& spec, const ReplicaSettings& wanted
   const uint64_t next = replica_->Applied().offset + 1;
   for (const std::string& f : followers_) {
     replicators_.push_back(std::make_unique<Replicator>(
-        ReplicatorTarget{key_, term, generation_, shared_.options.endpoint, f, next}, *this, shared_.peers.Tablet(f),
+        ReplicatorTarget{key_, term, generation_, shared_.options.endpoint, f, next}, *this, shared_.streams.To(f),
         shared_.options.replication));
   }
   Log().info("partition {}: leads at term {} with {} follower(s), last {}", key_.ToString(), term,
@@ -221,21 +220,6 @@ bool Partition::Running(uint64_t generation) const {
   return generation == generation_ && acting_ == Acting::kLeader;
 }
 
-uint64_t Partition::LogVersion() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return log_version_;
-}
-
-void Partition::WaitForLog(uint64_t generation, uint64_t seen, std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> l(mu_);
-  log_cv_.wait_for(l, timeout, [&] { return generation != generation_ || log_version_ != seen; });
-}
-
-void Partition::Pause(uint64_t generation, std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> l(mu_);
-  log_cv_.wait_for(l, timeout, [&] { return generation != generation_; });
-}
-
 void Partition::OnFollowerState(uint64_t generation, const std::string& follower, const FollowerState& state) {
   std::lock_guard<std::mutex> l(mu_);
   if (generation != generation_) return;
@@ -254,11 +238,8 @@ void Partition::OnNewerTerm(uint64_t generation, uint64_t term) {
 
 void Partition::Appended(const std::vector<wal::Record>& records) {
   tail_.Add(records);
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    ++log_version_;
-  }
-  log_cv_.notify_all();
+  std::lock_guard<std::mutex> l(mu_);
+  for (const auto& r : replicators_) r->Wake();
 }
 
 }  // namespace kv::tablet

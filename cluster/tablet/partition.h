@@ -8,7 +8,8 @@
 // the start: it takes Appends from any leader whose term is not older than
 // the newest it has seen (invariant 3), persisting a newer term before it
 // appends. The leader's write path: role, term and lease checks, one WAL
-// record (invariant 1), then the acks; followers are fed by one Replicator each.
+// record (invariant 1), then the acks; followers are fed by one Replicator each, driven
+// by the FollowerStream to the follower's tablet.
 #pragma once
 
 #include <chrono>
@@ -21,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "cluster/client/channels.h"
 #include "cluster/proto/kv.pb.h"
 #include "cluster/storage/replica.h"
 #include "cluster/tablet/errors.h"
+#include "cluster/tablet/follower_stream.h"
 #include "cluster/tablet/lease_table.h"
 #include "cluster/tablet/partition_key.h"
 #include "cluster/tablet/record_count_cache.h"
@@ -49,7 +50,7 @@ struct PartitionOptions {
 struct PartitionShared {
   const PartitionOptions& options;
   const LeaseTable& leases;
-  client::Channels& peers;
+  FollowerStreams& streams;  // to each follower tablet
 };
 
 class Partition : public ReplicationSource {
@@ -65,9 +66,24 @@ class Partition : public ReplicationSource {
   PartitionKey key() const { return key_; }
   ReplicaSettings settings() const;
 
-  // Client data path (leader only). A write with acks majority waits until the
-  // deadline or options.majority_timeout, whichever comes first.
-  Error Write(const v1::WriteRequest& req, Deadline deadline, v1::WriteResponse* resp);
+  // Client data path (leader only). The writes of a group (one WriteMulti's,
+  // or a lone Write) go to the WAL as one group append (AppendWrites), then
+  // wait for their acks once (AckWrites): with acks majority until the
+  // deadline or options.majority_timeout, whichever comes first. Each write
+  // gets its own answer in its response's error: a refused one does not fail
+  // the others, and each is acknowledged only when a majority holds its own
+  // offset (invariant 5). A Tablet appends every partition's group of a
+  // request first, then waits for them, so the partitions replicate at once.
+  struct WriteGroup {
+    std::vector<const v1::WriteRequest*> requests;
+    std::vector<v1::WriteResponse*> responses;  // one per request
+    // Set by AppendWrites for AckWrites:
+    uint64_t term = 0;
+    v1::Acks acks = v1::ACKS_MAJORITY;
+    std::vector<size_t> logged;  // the writes whose record is in the WAL, in offset order
+  };
+  void AppendWrites(WriteGroup* group);
+  void AckWrites(WriteGroup* group, Deadline deadline);
   Error Get(const std::string& key, v1::GetResponse* resp);
   Error Scan(const v1::ScanRequest& req, v1::ScanResponse* resp);
   Error Count(v1::CountResponse* resp);
@@ -88,9 +104,6 @@ class Partition : public ReplicationSource {
 
   // ReplicationSource, for this partition's replicators.
   bool Running(uint64_t generation) const override;
-  uint64_t LogVersion() const override;
-  void WaitForLog(uint64_t generation, uint64_t seen, std::chrono::milliseconds timeout) override;
-  void Pause(uint64_t generation, std::chrono::milliseconds timeout) override;
   const storage::Replica& replica() const override { return *replica_; }
   const TailBuffer& tail() const override { return tail_; }
   void OnFollowerState(uint64_t generation, const std::string& follower, const FollowerState& state) override;
@@ -121,7 +134,11 @@ class Partition : public ReplicationSource {
   size_t ReplicasLocked() const;  // the partition's replica count, leader included
   size_t MajorityLocked() const;
   size_t HoldersLocked(uint64_t offset) const;
-  Error WaitForMajority(uint64_t term, uint64_t offset, Deadline deadline);
+  bool LeadingLocked(uint64_t term) const;
+  // Returns when a majority holds offset, the role at term ended, or at the deadline.
+  void WaitForMajority(uint64_t term, uint64_t offset, Deadline deadline);
+  // OK when a majority holds offset now and this replica still leads at term; else why not.
+  Error MajorityVerdict(uint64_t term, uint64_t offset) const;
   void Appended(const std::vector<wal::Record>& records);  // the leader's log grew
 
   const PartitionKey key_;
@@ -143,14 +160,12 @@ class Partition : public ReplicationSource {
   std::shared_mutex term_mu_;
 
   mutable std::mutex mu_;
-  std::condition_variable log_cv_;       // the log grew, or the generation ended
   std::condition_variable progress_cv_;  // a follower's match moved, or the generation ended
   ReplicaSettings settings_;
   Acting acting_ = Acting::kNothing;
   uint64_t leader_term_ = 0;      // when acting as leader
   uint64_t observed_term_ = 0;    // newest term a follower told us about (not persisted: it only makes us step down)
   uint64_t generation_ = 0;
-  uint64_t log_version_ = 0;
   std::string leader_hint_;
   std::vector<std::string> followers_;
   std::map<std::string, FollowerState> progress_;

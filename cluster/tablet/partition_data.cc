@@ -55,6 +55,8 @@ size_t Partition::ReplicasLocked() const { return std::max<size_t>(settings_.rep
 
 size_t Partition::MajorityLocked() const { return ReplicasLocked() / 2 + 1; }
 
+bool Partition::LeadingLocked(uint64_t term) const { return acting_ == Acting::kLeader && leader_term_ == term; }
+
 size_t Partition::HoldersLocked(uint64_t offset) const {
   size_t holders = 1;  // the leader: its WAL holds the record at the table's WAL level
   for (const std::string& f : followers_) {
@@ -64,63 +66,110 @@ size_t Partition::HoldersLocked(uint64_t offset) const {
   return holders;
 }
 
-Error Partition::Write(const v1::WriteRequest& req, Deadline deadline, v1::WriteResponse* resp) {
+void Partition::AppendWrites(WriteGroup* group) {
+  const auto fail = [&](const std::vector<size_t>& which, const Error& e) {
+    for (size_t i : which) *group->responses[i]->mutable_error() = e;
+  };
+  std::vector<size_t> all(group->requests.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   std::shared_lock<std::shared_mutex> open(open_mu_);
-  if (closed_) return NotHosted(key_.ToString());
+  if (closed_) return fail(all, NotHosted(key_.ToString()));
   uint64_t term = 0;
-  v1::Acks acks = v1::ACKS_MAJORITY;
   {
     std::lock_guard<std::mutex> l(mu_);
-    if (acting_ != Acting::kLeader) return NotLeaderLocked();
+    if (acting_ != Acting::kLeader) return fail(all, NotLeaderLocked());
     term = leader_term_;
-    acks = settings_.acks;
+    group->acks = settings_.acks;
   }
-  if (req.term() != 0 && req.term() < term) return StaleTerm(req.term(), term, key_.ToString());
-  if (req.term() > term) {
-    return NotLeader("", "partition " + key_.ToString() + ": the client knows term " + std::to_string(req.term()) +
-                             ", newer than this leader's term " + std::to_string(term));
+  // Each write's own checks: its term, its ops. A refused one does not hold back the others.
+  std::vector<wal::Record> records;
+  std::vector<size_t> which;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const v1::WriteRequest& req = *group->requests[i];
+    Error e;
+    if (req.term() != 0 && req.term() < term) e = StaleTerm(req.term(), term, key_.ToString());
+    if (req.term() > term) {
+      e = NotLeader("", "partition " + key_.ToString() + ": the client knows term " + std::to_string(req.term()) +
+                            ", newer than this leader's term " + std::to_string(term));
+    }
+    if (IsOk(e)) {
+      auto record = RecordsFor(req);
+      if (record.ok()) {
+        records.push_back(std::move(record->front()));
+        which.push_back(i);
+        continue;
+      }
+      e = FromStatus(record.status());
+    }
+    *group->responses[i]->mutable_error() = std::move(e);
   }
+  if (records.empty()) return;
   Error e = ServingLeader(&term);  // invariant 4, before appending
-  if (!IsOk(e)) return e;
-  auto records = RecordsFor(req);
-  if (!records.ok()) return FromStatus(records.status());
+  if (!IsOk(e)) return fail(which, e);
   {
     std::shared_lock<std::shared_mutex> steady_term(term_mu_);
-    // Refused by the storage if the role or term changed since the checks above.
-    Status s = replica_->Write(term, &*records);  // invariant 1: in the WAL before applied
+    // One group append for the whole group. Refused by the storage if the
+    // role or term changed since the checks above.
+    Status s = replica_->Write(term, &records);  // invariant 1: in the WAL before applied
     if (!s.ok()) {
-      if (s.IsFailedPrecondition()) return NotLeader("", "partition " + key_.ToString() + ": " + s.message());
-      return FromStatus(s);
+      return fail(which, s.IsFailedPrecondition() ? NotLeader("", "partition " + key_.ToString() + ": " + s.message())
+                                                  : FromStatus(s));
     }
   }
-  Appended(*records);
-  const uint64_t offset = records->back().offset;
-  resp->set_offset(offset);
-  resp->set_term(term);
-  if (acks == v1::ACKS_MAJORITY) {
-    const Deadline own = std::chrono::steady_clock::now() + shared_.options.majority_timeout;
-    e = WaitForMajority(term, offset, std::min(deadline, own));  // invariant 5
-    if (!IsOk(e)) return e;
+  Appended(records);
+  for (size_t k = 0; k < which.size(); ++k) {
+    group->responses[which[k]]->set_offset(records[k].offset);
+    group->responses[which[k]]->set_term(term);
   }
-  if (shared_.leases.Valid(key_, term)) return OkError();  // invariant 4, before acknowledging
-  return MakeError(v1::LEASE_EXPIRED, "partition " + key_.ToString() + ": offset " + std::to_string(offset) +
-                                          " is in the leader's log, but the lease for term " + std::to_string(term) +
-                                          " expired before it could be acknowledged; it may or may not survive");
+  group->term = term;
+  group->logged = std::move(which);
 }
 
-Error Partition::WaitForMajority(uint64_t term, uint64_t offset, Deadline deadline) {
+void Partition::AckWrites(WriteGroup* group, Deadline deadline) {
+  if (group->logged.empty()) return;
+  const uint64_t term = group->term;
+  std::vector<Error> errors(group->logged.size());
+  if (group->acks == v1::ACKS_MAJORITY) {
+    // One wait for the group's last record; each write is then acknowledged
+    // by whether a majority holds its own offset (invariant 5).
+    const uint64_t last = group->responses[group->logged.back()]->offset();
+    const Deadline own = std::chrono::steady_clock::now() + shared_.options.majority_timeout;
+    WaitForMajority(term, last, std::min(deadline, own));
+    for (size_t k = 0; k < errors.size(); ++k) {
+      errors[k] = MajorityVerdict(term, group->responses[group->logged[k]]->offset());
+    }
+  }
+  const bool lease = shared_.leases.Valid(key_, term);  // invariant 4, before acknowledging
+  for (size_t k = 0; k < errors.size(); ++k) {
+    v1::WriteResponse* resp = group->responses[group->logged[k]];
+    if (IsOk(errors[k]) && !lease) {
+      errors[k] = MakeError(v1::LEASE_EXPIRED, "partition " + key_.ToString() + ": offset " +
+                                                   std::to_string(resp->offset()) +
+                                                   " is in the leader's log, but the lease for term " +
+                                                   std::to_string(term) +
+                                                   " expired before it could be acknowledged; it may or may not "
+                                                   "survive");
+    }
+    *resp->mutable_error() = std::move(errors[k]);
+  }
+}
+
+void Partition::WaitForMajority(uint64_t term, uint64_t offset, Deadline deadline) {
   std::unique_lock<std::mutex> l(mu_);
-  const auto leading = [&] { return acting_ == Acting::kLeader && leader_term_ == term; };
-  const bool reached = progress_cv_.wait_until(l, deadline, [&] {
-    return !leading() || HoldersLocked(offset) >= MajorityLocked();
+  progress_cv_.wait_until(l, deadline, [&] {
+    return !LeadingLocked(term) || HoldersLocked(offset) >= MajorityLocked();
   });
+}
+
+Error Partition::MajorityVerdict(uint64_t term, uint64_t offset) const {
+  std::lock_guard<std::mutex> l(mu_);
   const std::string what = "partition " + key_.ToString() + ": offset " + std::to_string(offset) + " (term " +
                            std::to_string(term) + ") is in the leader's log";
-  if (!leading()) {
+  if (!LeadingLocked(term)) {
     return NotLeader(leader_hint_, what + ", but this replica stopped leading before a majority held it; it is not "
                                           "acknowledged and may be cut");
   }
-  if (!reached) {
+  if (HoldersLocked(offset) < MajorityLocked()) {
     return MakeError(v1::NOT_ENOUGH_REPLICAS,
                      what + ", but only " + std::to_string(HoldersLocked(offset)) + " of " +
                          std::to_string(ReplicasLocked()) +

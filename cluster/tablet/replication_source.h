@@ -3,7 +3,6 @@
 // leadership share a generation, and stop when the partition ends it.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -23,12 +22,6 @@ class ReplicationSource {
   virtual ~ReplicationSource() = default;
 
   virtual bool Running(uint64_t generation) const = 0;
-  // Changes whenever records are added to the leader's log.
-  virtual uint64_t LogVersion() const = 0;
-  // Returns when the log version is no longer `seen`, the generation ended, or after timeout.
-  virtual void WaitForLog(uint64_t generation, uint64_t seen, std::chrono::milliseconds timeout) = 0;
-  // Returns when the generation ended or after timeout: a backoff.
-  virtual void Pause(uint64_t generation, std::chrono::milliseconds timeout) = 0;
 
   virtual const storage::Replica& replica() const = 0;
   virtual const TailBuffer& tail() const = 0;

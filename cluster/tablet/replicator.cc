@@ -1,9 +1,8 @@
 #include "cluster/tablet/replicator.h"
 
-#include <grpcpp/grpcpp.h>
-
 #include <algorithm>
 
+#include "cluster/tablet/follower_stream.h"
 #include "cluster/tablet/leader_log.h"
 #include "cluster/tablet/log.h"
 
@@ -11,7 +10,6 @@ namespace kv::tablet {
 namespace {
 
 using std::chrono::milliseconds;
-using SteadyTime = std::chrono::steady_clock;
 
 void ToProto(const wal::Record& r, v1::LogRecord* out) {
   out->set_offset(r.offset);
@@ -22,54 +20,110 @@ void ToProto(const wal::Record& r, v1::LogRecord* out) {
 
 }  // namespace
 
-Replicator::Replicator(ReplicatorTarget target, ReplicationSource& source, v1::Tablet::Stub& follower,
+Replicator::Replicator(ReplicatorTarget target, ReplicationSource& source, FollowerStream& stream,
                        const ReplicationOptions& options)
-    : target_(std::move(target)),
-      source_(source),
-      options_(options),
-      stub_(follower),
-      next_(target_.next_offset) {
-  thread_ = std::thread([this] { Run(); });
+    : target_(std::move(target)), source_(source), options_(options), stream_(stream), next_(target_.next_offset) {
+  stream_.Add(this);
 }
 
 Replicator::~Replicator() { Stop(); }
 
 void Replicator::Stop() {
-  {
-    std::lock_guard<std::mutex> l(call_mu_);
-    stopping_ = true;
-    if (call_ != nullptr) call_->TryCancel();
-  }
-  if (thread_.joinable()) thread_.join();
+  if (stopped_) return;
+  stopped_ = true;
+  stream_.Remove(this);
 }
 
-void Replicator::Run() {
-  SteadyTime::time_point last_contact{};
-  while (source_.Running(target_.generation)) {
-    const uint64_t seen = source_.LogVersion();
-    std::vector<wal::Record> batch;
-    Status read = NextBatch(&batch);
-    if (!read.ok()) {
-      NoteProblem("cannot read the leader's log: " + read.message());
-      source_.Pause(target_.generation, NextBackoff());
-      continue;
+void Replicator::Wake() { stream_.Wake(); }
+
+std::optional<v1::AppendRequest> Replicator::Prepare(SteadyTime::time_point now, SteadyTime::time_point* due) {
+  const auto later = [&](SteadyTime::time_point when) {
+    *due = std::min(*due, when);
+    return std::nullopt;
+  };
+  if (!source_.Running(target_.generation)) return std::nullopt;
+  if (now < not_before_) return later(not_before_);
+  std::vector<wal::Record> batch;
+  Status read = NextBatch(&batch);
+  if (!read.ok()) {
+    NoteProblem("cannot read the leader's log: " + read.message());
+    not_before_ = now + NextBackoff();
+    return later(not_before_);
+  }
+  if (state_.needs_snapshot) {
+    not_before_ = now + options_.max_backoff;  // looks again later: the leader's WAL may have changed
+    return later(not_before_);
+  }
+  if (batch.empty() && state_.connected && now < last_contact_ + options_.idle_probe) {
+    return later(last_contact_ + options_.idle_probe);
+  }
+  if (!prev_term_) {
+    auto term = TermAt(source_.replica(), next_ - 1);
+    if (!term.ok()) {
+      NoteProblem("cannot find the term at offset " + std::to_string(next_ - 1) + ": " + term.status().message());
+      not_before_ = now + NextBackoff();
+      return later(not_before_);
     }
-    if (state_.needs_snapshot) {
-      source_.Pause(target_.generation, options_.max_backoff);
-      continue;
+    prev_term_ = *term;
+  }
+  v1::AppendRequest req;
+  SetPartitionId(target_.partition, req.mutable_partition());
+  req.set_term(target_.term);
+  req.set_leader(target_.leader);
+  req.set_prev_offset(next_ - 1);
+  req.set_prev_term(*prev_term_);
+  for (const wal::Record& r : batch) ToProto(r, req.add_records());
+  sending_ = std::move(batch);
+  return req;
+}
+
+void Replicator::Handle(const grpc::Status& rpc, const v1::AppendResponse& resp, SteadyTime::time_point sent,
+                        SteadyTime::time_point* due) {
+  const milliseconds pause = Answered(rpc, resp);
+  sending_.clear();
+  if (pause.count() > 0) {
+    not_before_ = SteadyTime::now() + pause;
+    *due = std::min(*due, not_before_);
+  } else if (next_ <= source_.replica().Applied().offset) {
+    *due = sent;  // more to send (a catch-up, or records logged meanwhile): at once
+  } else {
+    last_contact_ = sent;
+    *due = std::min(*due, last_contact_ + options_.idle_probe);
+  }
+}
+
+milliseconds Replicator::Answered(const grpc::Status& rpc, const v1::AppendResponse& resp) {
+  if (!rpc.ok()) {
+    if (state_.connected) {
+      state_.connected = false;
+      Report();
     }
-    const auto now = SteadyTime::now();
-    const auto quiet = std::chrono::duration_cast<milliseconds>(now - last_contact);
-    if (batch.empty() && state_.connected && quiet < options_.idle_probe) {
-      source_.WaitForLog(target_.generation, seen, options_.idle_probe - quiet);
-      continue;
+    NoteProblem("unreachable: " + rpc.error_message());
+    return NextBackoff();
+  }
+  if (!state_.connected) {
+    if (!last_problem_.empty()) Log().info("{} -> {}: reachable again", target_.partition.ToString(), target_.follower);
+    state_.connected = true;
+    Report();
+  }
+  switch (resp.error().code()) {
+    case v1::OK:
+      Advance(sending_);
+      return milliseconds(0);
+    case v1::LOG_MISMATCH: {
+      Status s = BackUp(resp);
+      if (s.ok()) return milliseconds(0);
+      NoteProblem("cannot back up after a log mismatch: " + s.message());
+      return NextBackoff();
     }
-    const milliseconds pause = Send(batch);
-    if (pause.count() > 0) {
-      source_.Pause(target_.generation, pause);
-    } else {
-      last_contact = now;
-    }
+    case v1::STALE_TERM:
+      Log().info("{} -> {}: the follower has seen term {}, newer than this leader's term {}; stepping down",
+                 target_.partition.ToString(), target_.follower, resp.error().current_term(), target_.term);
+      source_.OnNewerTerm(target_.generation, resp.error().current_term());
+      return milliseconds(0);
+    default:
+      NoteProblem("refused Append: " + v1::ErrorCode_Name(resp.error().code()) + ": " + resp.error().message());
+      return NextBackoff();
   }
 }
 
@@ -101,71 +155,6 @@ Status Replicator::NextBatch(std::vector<wal::Record>* batch) {
     batch->push_back(r);
   }
   return Status::OK();
-}
-
-milliseconds Replicator::Send(const std::vector<wal::Record>& batch) {
-  if (!prev_term_) {
-    auto term = TermAt(source_.replica(), next_ - 1);
-    if (!term.ok()) {
-      NoteProblem("cannot find the term at offset " + std::to_string(next_ - 1) + ": " + term.status().message());
-      return NextBackoff();
-    }
-    prev_term_ = *term;
-  }
-  v1::AppendRequest req;
-  SetPartitionId(target_.partition, req.mutable_partition());
-  req.set_term(target_.term);
-  req.set_leader(target_.leader);
-  req.set_prev_offset(next_ - 1);
-  req.set_prev_term(*prev_term_);
-  for (const wal::Record& r : batch) ToProto(r, req.add_records());
-
-  v1::AppendResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + options_.rpc_timeout);
-  {
-    std::lock_guard<std::mutex> l(call_mu_);
-    if (stopping_) return milliseconds(0);
-    call_ = &ctx;
-  }
-  const grpc::Status rpc = stub_.Append(&ctx, req, &resp);
-  {
-    std::lock_guard<std::mutex> l(call_mu_);
-    call_ = nullptr;
-    if (stopping_) return milliseconds(0);  // cancelled by Stop(): not the follower's fault
-  }
-  if (!rpc.ok()) {
-    if (state_.connected) {
-      state_.connected = false;
-      Report();
-    }
-    NoteProblem("unreachable: " + rpc.error_message());
-    return NextBackoff();
-  }
-  if (!state_.connected) {
-    if (!last_problem_.empty()) Log().info("{} -> {}: reachable again", target_.partition.ToString(), target_.follower);
-    state_.connected = true;
-    Report();
-  }
-  switch (resp.error().code()) {
-    case v1::OK:
-      Advance(batch);
-      return milliseconds(0);
-    case v1::LOG_MISMATCH: {
-      Status s = BackUp(resp);
-      if (s.ok()) return milliseconds(0);
-      NoteProblem("cannot back up after a log mismatch: " + s.message());
-      return NextBackoff();
-    }
-    case v1::STALE_TERM:
-      Log().info("{} -> {}: the follower has seen term {}, newer than this leader's term {}; stepping down",
-                 target_.partition.ToString(), target_.follower, resp.error().current_term(), target_.term);
-      source_.OnNewerTerm(target_.generation, resp.error().current_term());
-      return milliseconds(0);
-    default:
-      NoteProblem("refused Append: " + v1::ErrorCode_Name(resp.error().code()) + ": " + resp.error().message());
-      return NextBackoff();
-  }
 }
 
 void Replicator::Advance(const std::vector<wal::Record>& sent) {

@@ -1,5 +1,6 @@
 // Streams a leader's log to one follower (docs/cluster.md, "Writes and
-// replication"), on a thread of its own.
+// replication"), driven by the FollowerStream to the follower's tablet, which
+// sends the Appends of every partition it leads there together.
 //
 // It sends Append(term, prev_term, prev_offset, records) with up to a batch of
 // the records after the follower's next offset: from the tail buffer, or
@@ -15,10 +16,8 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cluster/proto/kv.grpc.pb.h"
@@ -48,24 +47,42 @@ struct ReplicatorTarget {
   uint64_t next_offset = 1;
 };
 
+class FollowerStream;
+
 class Replicator {
  public:
-  Replicator(ReplicatorTarget target, ReplicationSource& source, v1::Tablet::Stub& follower,
+  // Joins the stream to the follower's tablet, which drives it from then on.
+  Replicator(ReplicatorTarget target, ReplicationSource& source, FollowerStream& stream,
              const ReplicationOptions& options);
-  ~Replicator();
+  ~Replicator();  // Stop()
   Replicator(const Replicator&) = delete;
   Replicator& operator=(const Replicator&) = delete;
 
-  // Cancels the Append in flight and waits for the thread to end. Call it after
-  // the partition ended the replicator's generation.
+  // Leaves the stream (the round in flight, if any, is cancelled). Call it
+  // after the partition ended the replicator's generation.
   void Stop();
+  // The partition's log grew.
+  void Wake();
+
+  // Called by the stream's thread only. The Append to send now, or nothing;
+  // *due is lowered to when this replicator next wants a look (an idle
+  // probe, the end of a backoff).
+  std::optional<v1::AppendRequest> Prepare(std::chrono::steady_clock::time_point now,
+                                           std::chrono::steady_clock::time_point* due);
+  // The answer to the Append from Prepare (rpc: the call's own status), sent
+  // at `sent`; *due is lowered as by Prepare.
+  void Handle(const grpc::Status& rpc, const v1::AppendResponse& resp, std::chrono::steady_clock::time_point sent,
+              std::chrono::steady_clock::time_point* due);
+  // The Append from Prepare was not sent, or its answer was cancelled by the stream: send again.
+  void Abandon() { sending_.clear(); }
 
  private:
-  void Run();
+  using SteadyTime = std::chrono::steady_clock;
+
   // The next records to send (none when the follower has everything applied).
   Status NextBatch(std::vector<wal::Record>* batch);
-  // Sends one Append; returns how long to back off before the next (0: go on at once).
-  std::chrono::milliseconds Send(const std::vector<wal::Record>& batch);
+  // How long to back off after this answer (0: go on at once).
+  std::chrono::milliseconds Answered(const grpc::Status& rpc, const v1::AppendResponse& resp);
   void Advance(const std::vector<wal::Record>& sent);
   Status BackUp(const v1::AppendResponse& mismatch);
   std::chrono::milliseconds NextBackoff();
@@ -77,21 +94,19 @@ class Replicator {
   const ReplicatorTarget target_;
   ReplicationSource& source_;
   const ReplicationOptions options_;
-  v1::Tablet::Stub& stub_;
+  FollowerStream& stream_;
 
-  // Touched only by the replicator's thread.
+  // Touched only by the stream's thread.
   uint64_t next_;
   std::optional<uint64_t> prev_term_;       // the leader's term at next_ - 1, when known
   std::deque<wal::Record> read_ahead_;      // records from next_ on, read from the WAL
+  std::vector<wal::Record> sending_;        // the records of the Append in flight
   FollowerState state_;
   std::chrono::milliseconds backoff_{0};
+  SteadyTime::time_point not_before_{};     // backing off until then
+  SteadyTime::time_point last_contact_{};   // of the last answered Append
   std::string last_problem_;
-
-  std::mutex call_mu_;
-  grpc::ClientContext* call_ = nullptr;  // the Append in flight
-  bool stopping_ = false;
-
-  std::thread thread_;
+  bool stopped_ = false;
 };
 
 }  // namespace kv::tablet

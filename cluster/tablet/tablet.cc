@@ -71,7 +71,7 @@ Result<std::shared_ptr<Partition>> Tablet::OpenPartition(PartitionKey key, const
   ro.quarantine_root = data_dir_.quarantine_dir();
   KV_ASSIGN_OR_RETURN(std::unique_ptr<storage::Replica> replica, storage::Replica::Open(ReplicaDir(key), ro, env_));
   return std::make_shared<Partition>(key, std::move(replica), settings,
-                                     PartitionShared{options_.partition, leases_, peers_});
+                                     PartitionShared{options_.partition, leases_, streams_});
 }
 
 std::shared_ptr<Partition> Tablet::Find(PartitionKey key, Error* why) const {
@@ -89,9 +89,41 @@ std::shared_ptr<Partition> Tablet::Find(PartitionKey key, Error* why) const {
 }
 
 void Tablet::Write(const v1::WriteRequest& req, Partition::Deadline deadline, v1::WriteResponse* resp) {
-  Error e;
-  if (auto p = Find(KeyOf(req.partition()), &e)) e = p->Write(req, deadline, resp);
-  *resp->mutable_error() = std::move(e);
+  WriteGroups({&req}, deadline, {resp});
+}
+
+void Tablet::WriteMulti(const v1::WriteMultiRequest& req, Partition::Deadline deadline,
+                        v1::WriteMultiResponse* resp) {
+  std::vector<const v1::WriteRequest*> requests;
+  std::vector<v1::WriteResponse*> responses;
+  for (const v1::WriteRequest& w : req.writes()) {
+    requests.push_back(&w);
+    responses.push_back(resp->add_results());
+  }
+  WriteGroups(requests, deadline, responses);
+}
+
+void Tablet::WriteGroups(const std::vector<const v1::WriteRequest*>& requests, Partition::Deadline deadline,
+                         const std::vector<v1::WriteResponse*>& responses) {
+  // Grouped by partition, in the request's order within each.
+  std::map<PartitionKey, Partition::WriteGroup> groups;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Partition::WriteGroup& g = groups[KeyOf(requests[i]->partition())];
+    g.requests.push_back(requests[i]);
+    g.responses.push_back(responses[i]);
+  }
+  std::vector<std::pair<std::shared_ptr<Partition>, Partition::WriteGroup*>> appended;
+  for (auto& [key, group] : groups) {
+    Error e;
+    auto p = Find(key, &e);
+    if (!p) {
+      for (v1::WriteResponse* r : group.responses) *r->mutable_error() = e;
+      continue;
+    }
+    p->AppendWrites(&group);
+    appended.emplace_back(std::move(p), &group);
+  }
+  for (auto& [p, group] : appended) p->AckWrites(group, deadline);
 }
 
 void Tablet::Get(const v1::GetRequest& req, v1::GetResponse* resp) {
@@ -116,6 +148,10 @@ void Tablet::Append(const v1::AppendRequest& req, v1::AppendResponse* resp) {
   Error e;
   if (auto p = Find(KeyOf(req.partition()), &e)) return p->Append(req, resp);
   *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::AppendMulti(const v1::AppendMultiRequest& req, v1::AppendMultiResponse* resp) {
+  for (const v1::AppendRequest& a : req.appends()) Append(a, resp->add_results());
 }
 
 void Tablet::ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse* resp) {

@@ -47,6 +47,9 @@ class Tablet {
   void Scan(const v1::ScanRequest& req, v1::ScanResponse* resp);
   void Count(const v1::CountRequest& req, v1::CountResponse* resp);
   void Append(const v1::AppendRequest& req, v1::AppendResponse* resp);
+  // Several calls in one (kv.proto): each answered as if it came alone.
+  void WriteMulti(const v1::WriteMultiRequest& req, Partition::Deadline deadline, v1::WriteMultiResponse* resp);
+  void AppendMulti(const v1::AppendMultiRequest& req, v1::AppendMultiResponse* resp);
   void CreateReplica(const v1::CreateReplicaRequest& req, v1::CreateReplicaResponse* resp);
   void DropReplica(const v1::DropReplicaRequest& req, v1::DropReplicaResponse* resp);
   void ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse* resp);
@@ -62,6 +65,9 @@ class Tablet {
   Tablet(DataDir data_dir, TabletOptions options, const Clock& clock);
   Result<std::shared_ptr<Partition>> OpenPartition(PartitionKey key, const ReplicaSettings& settings);
   Result<std::shared_ptr<Partition>> OpenExisting(PartitionKey key);
+  // Every partition's writes appended first, then their acks awaited.
+  void WriteGroups(const std::vector<const v1::WriteRequest*>& requests, Partition::Deadline deadline,
+                   const std::vector<v1::WriteResponse*>& responses);
   // The hosted partition, or null and *why says why there is none.
   std::shared_ptr<Partition> Find(PartitionKey key, Error* why) const;
   std::string ReplicaDir(PartitionKey key) const;
@@ -74,6 +80,8 @@ class Tablet {
   storage::StorageEnv env_;
   LeaseTable leases_;
   client::Channels peers_;
+  // Replication to each follower tablet, every partition's Appends together (AppendMulti).
+  FollowerStreams streams_{peers_, options_.partition.replication.rpc_timeout};
 
   std::mutex control_mu_;  // CreateReplica and DropReplica, one at a time
 

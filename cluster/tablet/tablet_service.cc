@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 namespace kv::tablet {
 namespace {
@@ -45,6 +46,33 @@ grpc::Status TabletService::Count(grpc::ServerContext*, const v1::CountRequest* 
 
 grpc::Status TabletService::Append(grpc::ServerContext*, const v1::AppendRequest* req, v1::AppendResponse* resp) {
   return Serve(resp, [&](Tablet& t) { t.Append(*req, resp); });
+}
+
+// A Multi request's calls each carry their own error; until the tablet is
+// attached they all answer UNAVAILABLE, one result per call.
+template <typename Request, typename Response>
+grpc::Status TabletService::ServeMulti(const Request& calls, Response* resp,
+                                       const std::function<void(Tablet&)>& call) {
+  Tablet* t = tablet_.load();
+  if (t != nullptr) {
+    call(*t);
+    return grpc::Status::OK;
+  }
+  for (int i = 0; i < calls.size(); ++i) {
+    *resp->add_results()->mutable_error() =
+        MakeError(v1::UNAVAILABLE, "the tablet is starting: its replicas are being opened");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status TabletService::WriteMulti(grpc::ServerContext* ctx, const v1::WriteMultiRequest* req,
+                                       v1::WriteMultiResponse* resp) {
+  return ServeMulti(req->writes(), resp, [&](Tablet& t) { t.WriteMulti(*req, ClientDeadline(ctx), resp); });
+}
+
+grpc::Status TabletService::AppendMulti(grpc::ServerContext*, const v1::AppendMultiRequest* req,
+                                        v1::AppendMultiResponse* resp) {
+  return ServeMulti(req->appends(), resp, [&](Tablet& t) { t.AppendMulti(*req, resp); });
 }
 
 grpc::Status TabletService::CreateReplica(grpc::ServerContext*, const v1::CreateReplicaRequest* req,

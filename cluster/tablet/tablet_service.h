@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "cluster/proto/kv.grpc.pb.h"
 #include "cluster/tablet/tablet.h"
@@ -20,6 +21,10 @@ class TabletService final : public v1::Tablet::Service {
   grpc::Status Scan(grpc::ServerContext* ctx, const v1::ScanRequest* req, v1::ScanResponse* resp) override;
   grpc::Status Count(grpc::ServerContext* ctx, const v1::CountRequest* req, v1::CountResponse* resp) override;
   grpc::Status Append(grpc::ServerContext* ctx, const v1::AppendRequest* req, v1::AppendResponse* resp) override;
+  grpc::Status WriteMulti(grpc::ServerContext* ctx, const v1::WriteMultiRequest* req,
+                          v1::WriteMultiResponse* resp) override;
+  grpc::Status AppendMulti(grpc::ServerContext* ctx, const v1::AppendMultiRequest* req,
+                           v1::AppendMultiResponse* resp) override;
   grpc::Status CreateReplica(grpc::ServerContext* ctx, const v1::CreateReplicaRequest* req,
                              v1::CreateReplicaResponse* resp) override;
   grpc::Status DropReplica(grpc::ServerContext* ctx, const v1::DropReplicaRequest* req,
@@ -33,6 +38,8 @@ class TabletService final : public v1::Tablet::Service {
   // Calls call(tablet) once attached; else fills the response's error.
   template <typename Response, typename Call>
   grpc::Status Serve(Response* resp, Call call);
+  template <typename Request, typename Response>
+  grpc::Status ServeMulti(const Request& calls, Response* resp, const std::function<void(Tablet&)>& call);
 
   std::atomic<Tablet*> tablet_{nullptr};
 };

@@ -1,0 +1,151 @@
+// The client coalesces concurrent writes to one leader into WriteMulti calls
+// (cluster/client/tablet_pipes.h): each thread still gets its own answer,
+// retries and errors. Against a fake nameserver and tablet in this process.
+#include <catch2/catch.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <mutex>
+#include <thread>
+
+#include "cluster/client/kv_client.h"
+#include "cluster/proto/kv.grpc.pb.h"
+
+using namespace kv;
+using namespace kv::client;
+
+namespace {
+
+constexpr uint32_t kPartitions = 4;
+
+std::unique_ptr<grpc::Server> Serve(grpc::Service* service, std::string* endpoint) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(service);
+  auto server = builder.BuildAndStart();
+  REQUIRE(server);
+  *endpoint = "127.0.0.1:" + std::to_string(port);
+  return server;
+}
+
+class FakeNameServer : public v1::NameServer::Service {
+ public:
+  grpc::Status ShowTable(grpc::ServerContext*, const v1::ShowTableRequest*, v1::ShowTableResponse* r) override {
+    *r->add_tables() = table;
+    return grpc::Status::OK;
+  }
+  v1::TableInfo table;
+};
+
+// Leads every partition. A key starting "bad" is refused (INVALID_ARGUMENT,
+// final); a key starting "moved" is answered NOT_LEADER the first time
+// (retried by the client), then written.
+class FakeTablet : public v1::Tablet::Service {
+ public:
+  struct Landed {
+    uint32_t pid;
+    uint64_t offset;
+  };
+
+  grpc::Status WriteMulti(grpc::ServerContext*, const v1::WriteMultiRequest* req,
+                          v1::WriteMultiResponse* resp) override {
+    std::lock_guard l(mu);
+    ++rpcs;
+    max_batch = std::max<size_t>(max_batch, req->writes_size());
+    for (const v1::WriteRequest& w : req->writes()) {
+      v1::WriteResponse* r = resp->add_results();
+      const std::string& key = w.ops(0).key();
+      if (key.rfind("bad", 0) == 0) {
+        r->mutable_error()->set_code(v1::INVALID_ARGUMENT);
+        r->mutable_error()->set_message("refused " + key);
+        continue;
+      }
+      if (key.rfind("moved", 0) == 0 && refused_once.insert(key).second) {
+        r->mutable_error()->set_code(v1::NOT_LEADER);
+        r->mutable_error()->set_message("not yet");
+        continue;
+      }
+      const uint32_t pid = w.partition().pid();
+      const uint64_t offset = ++offsets[pid];
+      landed[key] = {pid, offset};
+      r->set_offset(offset);
+      r->set_term(1);
+    }
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  std::map<uint32_t, uint64_t> offsets;
+  std::map<std::string, Landed> landed;
+  std::set<std::string> refused_once;
+  size_t rpcs = 0;
+  size_t max_batch = 0;
+};
+
+}  // namespace
+
+TEST_CASE("coalesced writes: each of many threads gets its own ack, one write's error fails no other", "[client]") {
+  FakeTablet tablet;
+  FakeNameServer ns;
+  std::string tablet_ep, ns_ep;
+  auto t = Serve(&tablet, &tablet_ep);
+  ns.table.set_name("t1");
+  ns.table.set_tid(5);
+  ns.table.set_partition_count(kPartitions);
+  for (uint32_t pid = 0; pid < kPartitions; ++pid) {
+    v1::PartitionInfo* p = ns.table.add_partitions();
+    p->set_pid(pid);
+    p->set_term(1);
+    p->set_leader(tablet_ep);
+  }
+  auto n = Serve(&ns, &ns_ep);
+  ClientOptions options;
+  options.nameservers = {ns_ep};
+  auto client = Client::Connect(options);
+  REQUIRE(client.ok());
+
+  constexpr int kThreads = 16, kWrites = 60;
+  struct Answer {
+    std::string key;
+    Result<WriteAck> ack;
+  };
+  std::vector<std::vector<Answer>> answers(kThreads);
+  std::vector<std::thread> threads;
+  for (int th = 0; th < kThreads; ++th) {
+    threads.emplace_back([&, th] {
+      for (int i = 0; i < kWrites; ++i) {
+        std::string key = "k" + std::to_string(th) + "-" + std::to_string(i);
+        if (i % 15 == 7) key = "bad" + key;
+        if (i % 15 == 11) key = "moved" + key;
+        Result<WriteAck> ack = (*client)->Put("t1", key, "v");
+        answers[th].push_back({key, std::move(ack)});
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+
+  std::lock_guard l(tablet.mu);
+  size_t acked = 0;
+  for (const auto& mine : answers) {
+    for (const Answer& a : mine) {
+      INFO(a.key);
+      if (a.key.rfind("bad", 0) == 0) {
+        CHECK(a.ack.status().IsInvalidArgument());
+        CHECK_THAT(a.ack.status().message(), Catch::Contains("refused " + a.key));
+        continue;
+      }
+      REQUIRE(a.ack.ok());
+      // Its own answer: the partition and offset the tablet gave this key.
+      const FakeTablet::Landed& landed = tablet.landed.at(a.key);
+      CHECK(a.ack->pid == landed.pid);
+      CHECK(a.ack->offset == landed.offset);
+      ++acked;
+    }
+  }
+  CHECK(acked == tablet.landed.size());
+  CHECK(acked == kThreads * (kWrites - kWrites / 15));
+  WARN("writes: " << acked << ", WriteMulti calls: " << tablet.rpcs << ", most writes in one: " << tablet.max_batch);
+}

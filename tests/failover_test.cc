@@ -1,0 +1,382 @@
+// Failover, recovery and the op commands of the nameserver (issue 5), in
+// process over gRPC with fake tablets (nameserver_fake_tablet.h): a fake
+// whose heartbeats are paused and whose control calls are blocked is what a
+// SIGSTOPped tablet looks like from the nameserver.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cluster/nameserver/leader_choice.h"
+#include "tests/failover_cluster.h"
+#include "tests/nameserver_test_util.h"
+#include "tests/test_util.h"
+#include "tests/zk_server.h"
+
+using namespace kv;
+using namespace kv::test;
+using namespace std::chrono_literals;
+
+
+TEST_CASE("leader choice: a newer last term beats a longer log and a tie goes to the longer (invariant 6)") {
+  using ns::ChooseLeader;
+  const std::vector<ns::ReplicaPosition> logs = {{"a", 1, 20}, {"b", 2, 12}, {"c", 2, 9}};
+  CHECK(*ChooseLeader(logs, {}, std::nullopt) == "b");
+  CHECK(*ChooseLeader({{"a", 3, 5}, {"b", 3, 6}}, {}, std::nullopt) == "b");
+  CHECK(*ChooseLeader({{"a", 3, 6}, {"b", 3, 6}}, {}, "a") == "a");  // not behind: allowed
+  // A candidate behind another answer would cut its records.
+  Result<std::string> behind = ChooseLeader(logs, {}, "a");
+  CHECK(behind.status().IsInvalidArgument());
+  CHECK(behind.status().message().find("a (last term 1, last offset 20) is behind b (last term 2, last offset 12)") !=
+        std::string::npos);
+  CHECK(ChooseLeader(logs, {}, "z").status().IsNotFound());
+  // Excluded replicas never lead, and one ahead of every other is not cut either.
+  CHECK(*ChooseLeader({{"a", 2, 12}, {"b", 2, 12}}, {"a"}, std::nullopt) == "b");
+  CHECK(ChooseLeader(logs, {"b"}, std::nullopt).status().IsInvalidArgument());
+  CHECK(ChooseLeader({{"a", 1, 1}}, {"a"}, std::nullopt).status().IsNotFound());
+}
+
+TEST_CASE(
+    "failover: the live replica with the greatest last term then last offset leads at a new persisted term (invariant "
+    "6)") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  REQUIRE(before.term() == 1);
+  const std::vector<std::string> followers = Followers(before);
+  FakeTablet& old_leader = cluster.tablet(before.leader());
+  FakeTablet& longer = cluster.tablet(followers[0]);
+  FakeTablet& newer = cluster.tablet(followers[1]);
+  // The longer log ends in an older term: the newer last term must win.
+  longer.SetLog(tid, 0, 1, 20);
+  newer.SetLog(tid, 0, 2, 12);
+
+  cluster.Stop(old_leader);
+  REQUIRE(Eventually([&] { return cluster.Partition("t").leader() == newer.endpoint(); }, 10s));
+  const v1::PartitionInfo after = cluster.Partition("t");
+  CHECK(after.term() == 2);
+  CHECK_FALSE(AliveOn(after, old_leader.endpoint()));
+  CHECK(AliveOn(after, newer.endpoint()));
+  // Told: the new leader leads at term 2 with the other live replica as its
+  // follower; that one follows at term 2 (fenced against the old leader).
+  CHECK(newer.held(tid, 0).role() == v1::LEADER);
+  CHECK(newer.held(tid, 0).term() == 2);
+  CHECK(longer.held(tid, 0).role() == v1::FOLLOWER);
+  CHECK(longer.held(tid, 0).term() == 2);
+  const std::vector<v1::ReplicaSpec> changes = newer.role_changes();
+  REQUIRE_FALSE(changes.empty());
+  CHECK(changes.back().role() == v1::LEADER);
+  CHECK(std::vector<std::string>(changes.back().followers().begin(), changes.back().followers().end()) ==
+        std::vector<std::string>{longer.endpoint()});
+
+  // The op, listed with its tasks and what they decided.
+  const v1::OpInfo op = cluster.WaitFinalOp("kChangeLeaderOP", "t");
+  CHECK(op.status() == "kDone");
+  CHECK(op.pid() == 0);
+  REQUIRE(op.tasks_size() == 4);
+  for (const v1::OpTaskInfo& task : op.tasks()) CHECK(task.status() == "kDone");
+  CHECK(op.tasks(0).type() == "kAllocateTerm");
+  CHECK(op.tasks(1).type() == "kSelectLeader");
+  const nlohmann::json params = nlohmann::json::parse(op.params_json());
+  CHECK(params.at("term") == 2);
+  CHECK(params.at("leader") == newer.endpoint());
+  CHECK(params.at("trigger") == "auto_failover");
+
+  // Persisted: a nameserver reopened on the data dir has the new term and leader.
+  cluster.ns.reset();
+  auto reopened = StartNameServer(cluster.options);
+  NsClient client(reopened->endpoint());
+  REQUIRE(Eventually([&] { return reopened->IsActive(); }, 5s));
+  const v1::ShowTableResponse shown = client.ShowTable("t");
+  REQUIRE(shown.error().code() == v1::OK);
+  CHECK(shown.tables(0).partitions(0).term() == 2);
+  CHECK(shown.tables(0).partitions(0).leader() == newer.endpoint());
+}
+
+TEST_CASE("failover: without a majority of replicas the partition stays leaderless until one is back") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  const std::vector<std::string> followers = Followers(before);
+  FakeTablet& leader = cluster.tablet(before.leader());
+  FakeTablet& lost = cluster.tablet(followers[0]);
+  FakeTablet& kept = cluster.tablet(followers[1]);
+  lost.SetLog(tid, 0, 1, 9);
+  kept.SetLog(tid, 0, 1, 5);
+
+  cluster.Stop(lost);
+  cluster.Stop(leader);
+  const v1::OpInfo failed = cluster.WaitFinalOp("kChangeLeaderOP", "t");
+  CHECK(failed.status() == "kFailed");
+  CHECK(failed.error().find("a majority (2) is needed") != std::string::npos);
+  CHECK(failed.error().find("stays leaderless") != std::string::npos);
+  CHECK(cluster.Partition("t").leader().empty());
+  CHECK(kept.held(tid, 0).role() != v1::LEADER);
+
+  // One more replica back: a majority again; the one with the longer log leads.
+  cluster.Cont(lost);
+  REQUIRE(Eventually([&] { return cluster.Partition("t").leader() == lost.endpoint(); }, 15s));
+  CHECK(lost.held(tid, 0).role() == v1::LEADER);
+  CHECK(cluster.Partition("t").term() > 1);
+}
+
+TEST_CASE("failover: auto_failover false submits no op") {
+  Cluster cluster(3);
+  cluster.CreateTable("t");
+  REQUIRE(cluster.client->ConfSet("auto_failover", "false").error().code() == v1::OK);
+  const v1::PartitionInfo before = cluster.Partition("t");
+  FakeTablet& leader = cluster.tablet(before.leader());
+  FakeTablet& other = cluster.tablet(Followers(before)[0]);
+  cluster.Stop(leader);
+  REQUIRE(Eventually([&] { return cluster.TabletState(leader.endpoint()) == "kTabletOffline"; }, 5s));
+  // Many detector rounds later (each heartbeat interval runs one), still nothing.
+  const uint64_t later = other.heartbeats() + 20;
+  REQUIRE(Eventually([&] { return other.heartbeats() >= later; }, 10s));
+  CHECK(cluster.Ops().empty());
+  CHECK(cluster.Partition("t").leader() == before.leader());
+  CHECK(cluster.Partition("t").term() == 1);
+
+  // Turned on again: the partition gets its leader.
+  REQUIRE(cluster.client->ConfSet("auto_failover", "true").error().code() == v1::OK);
+  REQUIRE(Eventually([&] { return cluster.Partition("t").term() == 2; }, 10s));
+  CHECK(cluster.Partition("t").leader() != leader.endpoint());
+}
+
+TEST_CASE(
+    "changeleader: refuses a candidate that is behind and unknown names and moves the leadership safely (invariant "
+    "6)") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  const std::vector<std::string> followers = Followers(before);
+  FakeTablet& leader = cluster.tablet(before.leader());
+  FakeTablet& behind = cluster.tablet(followers[0]);
+  FakeTablet& caught_up = cluster.tablet(followers[1]);
+  leader.SetLog(tid, 0, 1, 10);
+  caught_up.SetLog(tid, 0, 1, 10);
+  behind.SetLog(tid, 0, 1, 7);
+  // The nameserver knows offsets from heartbeats.
+  REQUIRE(Eventually(
+      [&] {
+        const v1::PartitionInfo p = cluster.Partition("t");
+        return std::all_of(p.replicas().begin(), p.replicas().end(),
+                           [](const v1::ReplicaInfo& r) { return r.offset() > 0; });
+      },
+      5s));
+
+  const v1::SubmitOpsResponse refused = cluster.client->ChangeLeader("t", 0, behind.endpoint());
+  CHECK(refused.error().code() == v1::FAILED_PRECONDITION);
+  CHECK(refused.error().message().find(behind.endpoint() + " (last term 1, last offset 7) is behind") !=
+        std::string::npos);
+  CHECK(cluster.client->ChangeLeader("nope", 0).error().code() == v1::NOT_FOUND);
+  CHECK(cluster.client->ChangeLeader("t", 5).error().code() == v1::NOT_FOUND);
+  CHECK(cluster.client->ChangeLeader("t", 0, "127.0.0.1:1").error().code() == v1::NOT_FOUND);
+  CHECK(cluster.Ops().empty());
+  CHECK(cluster.Partition("t").term() == 1);
+
+  const v1::SubmitOpsResponse moved = cluster.client->ChangeLeader("t", 0, caught_up.endpoint());
+  INFO(Describe(moved.error()));
+  REQUIRE(moved.error().code() == v1::OK);
+  REQUIRE(moved.op_ids_size() == 1);
+  const v1::OpInfo op = cluster.WaitOp(moved.op_ids(0));
+  INFO(op.error());
+  CHECK(op.status() == "kDone");
+  const v1::PartitionInfo after = cluster.Partition("t");
+  CHECK(after.leader() == caught_up.endpoint());
+  CHECK(after.term() == 2);
+  // The old leader follows at the new term and stays alive.
+  CHECK(leader.held(tid, 0).role() == v1::FOLLOWER);
+  CHECK(leader.held(tid, 0).term() == 2);
+  CHECK(AliveOn(after, leader.endpoint()));
+}
+
+TEST_CASE("showopstatus and cancelop: a running op with its tasks and one op per partition") {
+  Cluster cluster(3);
+  cluster.CreateTable("t");
+  cluster.CreateTable("u");
+  // Two of three replicas do not answer: kSelectLeader keeps retrying.
+  const v1::PartitionInfo before = cluster.Partition("t");
+  std::vector<FakeTablet*> blocked;
+  for (const std::string& f : Followers(before)) blocked.push_back(&cluster.tablet(f));
+  for (FakeTablet* t : blocked) t->BlockControl(true);
+
+  const v1::SubmitOpsResponse first = cluster.client->ChangeLeader("t", 0);
+  REQUIRE(first.error().code() == v1::OK);
+  const uint64_t id = first.op_ids(0);
+  REQUIRE(Eventually(
+      [&] {
+        const std::vector<v1::OpInfo> ops = cluster.Ops("t");
+        return ops.size() == 1 && ops[0].current_task() == "kSelectLeader";
+      },
+      5s));
+  v1::OpInfo running = cluster.Ops("t")[0];
+  CHECK(running.id() == id);
+  CHECK(running.status() == "kDoing");
+  CHECK(running.type() == "kChangeLeaderOP");
+  REQUIRE(running.tasks_size() == 4);
+  CHECK(running.tasks(0).status() == "kDone");
+  CHECK(running.tasks(1).status() == "kDoing");
+  CHECK(running.tasks(2).status() == "kInited");
+  CHECK(cluster.Ops("u").empty());
+  const v1::ShowOpStatusResponse by_pid = cluster.client->ShowOpStatus("t", 0);
+  CHECK(by_pid.ops_size() == 1);
+  CHECK(cluster.client->ShowOpStatus("t", 1).ops_size() == 0);
+  CHECK(cluster.client->ShowOpStatus("nope").error().code() == v1::NOT_FOUND);
+
+  // One unfinished op per partition: the second is refused, naming the first.
+  const v1::SubmitOpsResponse second = cluster.client->ChangeLeader("t", 0);
+  CHECK(second.error().code() == v1::FAILED_PRECONDITION);
+  CHECK(second.error().message().find("cancelop " + std::to_string(id)) != std::string::npos);
+
+  REQUIRE(cluster.client->CancelOp(id).error().code() == v1::OK);
+  for (FakeTablet* t : blocked) t->BlockControl(false);
+  const v1::OpInfo canceled = cluster.WaitOp(id);
+  CHECK(canceled.status() == "kCanceled");
+  CHECK(canceled.tasks(2).status() == "kInited");  // no later task started
+  CHECK(cluster.client->CancelOp(id).error().code() == v1::FAILED_PRECONDITION);
+  CHECK(cluster.client->CancelOp(9999).error().code() == v1::NOT_FOUND);
+}
+
+TEST_CASE("restart in the middle of an op: a new nameserver on the same store completes it (invariant 9)") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  FakeTablet& candidate = cluster.tablet(Followers(before)[0]);
+  candidate.BlockControl(true);
+  const v1::SubmitOpsResponse submitted = cluster.client->ChangeLeader("t", 0, candidate.endpoint());
+  REQUIRE(submitted.error().code() == v1::OK);
+  const uint64_t id = submitted.op_ids(0);
+  REQUIRE(Eventually([&] { return cluster.Ops("t").at(0).current_task() == "kSelectLeader"; }, 5s));
+
+  // The nameserver goes away with the task blocked on a tablet call.
+  const std::string endpoint = cluster.ns->endpoint();
+  cluster.client.reset();
+  cluster.ns.reset();
+  candidate.BlockControl(false);
+
+  // A new one on the same data dir and endpoint (the tablets heartbeat there).
+  ns::NameServerOptions options = cluster.options;
+  options.endpoint = endpoint;
+  cluster.ns = StartNameServer(options);
+  cluster.client = std::make_unique<NsClient>(endpoint);
+  const v1::OpInfo done = cluster.WaitOp(id);
+  INFO(done.error());
+  CHECK(done.status() == "kDone");
+  CHECK(done.tasks(0).attempts() == 1);  // kAllocateTerm was recorded done: not run again
+  CHECK(done.tasks(1).attempts() >= 2);  // kSelectLeader ran again after the restart
+  const v1::PartitionInfo after = cluster.Partition("t");
+  CHECK(after.leader() == candidate.endpoint());
+  CHECK(after.term() == 2);
+  CHECK(candidate.held(tid, 0).role() == v1::LEADER);
+}
+
+TEST_CASE("recovery: a tablet that comes back follows the leader and is alive once caught up") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  FakeTablet& old_leader = cluster.tablet(before.leader());
+  cluster.Stop(old_leader);
+  REQUIRE(
+      Eventually([&] { return cluster.Partition("t").term() == 2 && !cluster.Partition("t").leader().empty(); }, 10s));
+  FakeTablet& new_leader = cluster.tablet(cluster.Partition("t").leader());
+  new_leader.SetLog(tid, 0, 2, 30);
+
+  SECTION("caught up: is_alive yes") {
+    new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 12, false);
+    cluster.Cont(old_leader);
+    // It follows at the current term, and the leader (same term) lists it again.
+    REQUIRE(Eventually([&] { return old_leader.held(tid, 0).role() == v1::FOLLOWER; }, 10s));
+    CHECK(old_leader.held(tid, 0).term() == 2);
+    REQUIRE(Eventually(
+        [&] {
+          const std::vector<v1::ReplicaSpec> changes = new_leader.role_changes();
+          const auto& f = changes.back().followers();
+          return changes.back().term() == 2 && std::find(f.begin(), f.end(), old_leader.endpoint()) != f.end();
+        },
+        10s));
+    // Not alive while behind the leader's last offset (30).
+    const uint64_t later = new_leader.heartbeats() + 5;
+    REQUIRE(Eventually([&] { return new_leader.heartbeats() >= later; }, 5s));
+    CHECK_FALSE(AliveOn(cluster.Partition("t"), old_leader.endpoint()));
+    new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 30, false);
+    REQUIRE(Eventually([&] { return AliveOn(cluster.Partition("t"), old_leader.endpoint()); }, 10s));
+    const v1::OpInfo op = cluster.WaitFinalOp("kRecoverTableOP", "t");
+    CHECK(op.status() == "kDone");
+    CHECK(nlohmann::json::parse(op.params_json()).at("target_offset") == 30);
+    CHECK(cluster.Partition("t").leader() == new_leader.endpoint());
+  }
+  SECTION("needs a snapshot: the op fails saying so, the replica stays not alive; recovertable after a fix") {
+    new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 0, true);
+    cluster.Cont(old_leader);
+    const v1::OpInfo failed = cluster.WaitFinalOp("kRecoverTableOP", "t");
+    CHECK(failed.status() == "kFailed");
+    CHECK(failed.error().find("snapshot transfer is not implemented yet") != std::string::npos);
+    CHECK_FALSE(AliveOn(cluster.Partition("t"), old_leader.endpoint()));
+
+    new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 30, false);
+    const v1::SubmitOpsResponse again = cluster.client->RecoverTable("t", 0, old_leader.endpoint());
+    REQUIRE(again.error().code() == v1::OK);
+    CHECK(cluster.WaitOp(again.op_ids(0)).status() == "kDone");
+    CHECK(AliveOn(cluster.Partition("t"), old_leader.endpoint()));
+  }
+}
+
+TEST_CASE("recovertable and updatetablealive: refusals and the metadata change") {
+  Cluster cluster(3);
+  cluster.CreateTable("t");
+  REQUIRE(cluster.client->ConfSet("auto_failover", "false").error().code() == v1::OK);
+  const v1::PartitionInfo before = cluster.Partition("t");
+  FakeTablet& follower = cluster.tablet(Followers(before)[0]);
+  CHECK(cluster.client->RecoverTable("t", 0, before.leader()).error().code() == v1::FAILED_PRECONDITION);
+  CHECK(cluster.client->RecoverTable("t", 0, "127.0.0.1:1").error().code() == v1::NOT_FOUND);
+  CHECK(cluster.client->RecoverTable("t", 3, follower.endpoint()).error().code() == v1::NOT_FOUND);
+  CHECK(cluster.client->UpdateTableAlive("t", 0, "127.0.0.1:1", false).error().code() == v1::NOT_FOUND);
+
+  const v1::SubmitOpsResponse down = cluster.client->UpdateTableAlive("t", std::nullopt, follower.endpoint(), false);
+  REQUIRE(down.error().code() == v1::OK);
+  CHECK(cluster.WaitOp(down.op_ids(0)).type() == "kUpdateTableAliveOP");
+  CHECK_FALSE(AliveOn(cluster.Partition("t"), follower.endpoint()));
+
+  // Recovering onto a dead endpoint is refused.
+  cluster.Stop(follower);
+  REQUIRE(Eventually([&] { return cluster.TabletState(follower.endpoint()) == "kTabletOffline"; }, 5s));
+  const v1::SubmitOpsResponse dead = cluster.client->RecoverTable("t", 0, follower.endpoint());
+  CHECK(dead.error().code() == v1::FAILED_PRECONDITION);
+  CHECK(dead.error().message().find("not a healthy tablet") != std::string::npos);
+  cluster.Cont(follower);
+  REQUIRE(Eventually([&] { return cluster.TabletState(follower.endpoint()) == "kTabletHealthy"; }, 5s));
+  const v1::SubmitOpsResponse back = cluster.client->RecoverTable("t", 0, follower.endpoint());
+  REQUIRE(back.error().code() == v1::OK);
+  CHECK(cluster.WaitOp(back.op_ids(0)).status() == "kDone");
+  CHECK(AliveOn(cluster.Partition("t"), follower.endpoint()));
+}
+
+TEST_CASE("offlineendpoint and recoverendpoint: leadership moves off and the replicas come back") {
+  Cluster cluster(3);
+  v1::CreateTableResponse created = cluster.client->CreateTable("t", 3, 3);
+  REQUIRE(created.error().code() == v1::OK);
+  const std::string target = cluster.Partition("t", 0).leader();
+  CHECK(cluster.client->OfflineEndpoint("127.0.0.1:1").error().code() == v1::NOT_FOUND);
+
+  const v1::SubmitOpsResponse off = cluster.client->OfflineEndpoint(target);
+  REQUIRE(off.error().code() == v1::OK);
+  CHECK(off.op_ids_size() == 3);
+  CHECK(off.refused_size() == 0);
+  for (uint64_t id : off.op_ids()) CHECK(cluster.WaitOp(id).status() == "kDone");
+  for (uint32_t pid = 0; pid < 3; ++pid) {
+    const v1::PartitionInfo p = cluster.Partition("t", pid);
+    CHECK(p.leader() != target);
+    CHECK_FALSE(AliveOn(p, target));
+  }
+  // auto_failover leaves replicas taken out on purpose alone.
+  const size_t ops_after_offline = cluster.Ops().size();
+  FakeTablet& other = cluster.tablet(cluster.Partition("t", 0).leader());
+  const uint64_t later = other.heartbeats() + 10;
+  REQUIRE(Eventually([&] { return other.heartbeats() >= later; }, 5s));
+  CHECK(cluster.Ops().size() == ops_after_offline);
+
+  const v1::SubmitOpsResponse back = cluster.client->RecoverEndpoint(target);
+  REQUIRE(back.error().code() == v1::OK);
+  CHECK(back.op_ids_size() == 3);
+  for (uint64_t id : back.op_ids()) CHECK(cluster.WaitOp(id).type() == "kRecoverTableOP");
+  for (uint32_t pid = 0; pid < 3; ++pid) CHECK(AliveOn(cluster.Partition("t", pid), target));
+}

@@ -1,0 +1,406 @@
+// Failover and recovery with real processes on the playground (issue 5): a
+// leader's tablet killed under a write load, and one paused past failover and
+// then resumed. The playground goes down by PID when the test ends, whatever
+// happened.
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <map>
+#include <algorithm>
+#include <thread>
+
+#include "cluster/client/kv_client.h"
+#include "cluster/proto/kv.grpc.pb.h"
+#include "ops/playground.h"
+#include "tests/playground_test_util.h"
+#include "tests/test_util.h"
+
+using namespace kv;
+using namespace kv::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr uint32_t kPartitions = 3;
+
+std::string KeyIn(uint32_t pid, const std::string& prefix) {
+  for (int i = 0;; ++i) {
+    std::string key = prefix + std::to_string(i);
+    if (client::PartitionOf(key, kPartitions) == pid) return key;
+  }
+}
+
+// The table "t" (3 partitions, 3 replicas, acks majority) and the partition
+// tablet-1 leads (leaders are spread: each tablet leads one).
+struct Setup {
+  v1::TableInfo table;
+  v1::PartitionInfo led;
+  std::string endpoint;  // tablet-1's
+};
+
+Setup CreateTable(client::Client& client, const ops::Playground& pg) {
+  v1::CreateTableRequest create;
+  create.set_name("t");
+  create.set_partitions(kPartitions);
+  create.set_replicas(3);
+  auto table = client.CreateTable(create);
+  INFO(table.status().message());
+  REQUIRE(table.ok());
+  Setup setup{.table = *table, .endpoint = pg.Find("tablet-1")->endpoint};
+  bool found = false;
+  for (const v1::PartitionInfo& p : table->partitions()) {
+    if (p.leader() == setup.endpoint) {
+      setup.led = p;
+      found = true;
+    }
+  }
+  REQUIRE(found);
+  return setup;
+}
+
+std::optional<v1::PartitionInfo> PartitionNow(client::Client& client, uint32_t pid) {
+  auto shown = client.ShowTable("t");
+  if (!shown.ok() || shown->size() != 1) return std::nullopt;
+  return shown->front().partitions(static_cast<int>(pid));
+}
+
+bool AllAlive(client::Client& client) {
+  auto shown = client.ShowTable("t");
+  if (!shown.ok()) return false;
+  for (const v1::PartitionInfo& p : shown->front().partitions()) {
+    for (const v1::ReplicaInfo& r : p.replicas()) {
+      if (!r.is_alive()) return false;
+    }
+  }
+  return true;
+}
+
+// Writers put distinct keys until stopped, remembering what was acknowledged.
+class WriteLoad {
+ public:
+  WriteLoad(client::Client& client, int threads) {
+    for (int t = 0; t < threads; ++t) {
+      threads_.emplace_back([this, &client, t] {
+        for (int i = 0; !stop_; ++i) {
+          const std::string key = "w" + std::to_string(t) + "-" + std::to_string(i);
+          if (client.Put("t", key, "v-" + key).ok()) {
+            std::lock_guard lock(mu_);
+            acked_.push_back(key);
+          } else {
+            ++failed_;
+          }
+        }
+      });
+    }
+  }
+  ~WriteLoad() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    for (std::thread& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  size_t acked() const {
+    std::lock_guard lock(mu_);
+    return acked_.size();
+  }
+  std::vector<std::string> acked_keys() const {
+    std::lock_guard lock(mu_);
+    return acked_;
+  }
+  uint64_t failed() const { return failed_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> failed_{0};
+  mutable std::mutex mu_;
+  std::vector<std::string> acked_;
+  std::vector<std::thread> threads_;
+};
+
+// The table "t" with partitions x replicas, acks majority.
+void CreateT(client::Client& client, uint32_t partitions, uint32_t replicas) {
+  v1::CreateTableRequest create;
+  create.set_name("t");
+  create.set_partitions(partitions);
+  create.set_replicas(replicas);
+  auto table = client.CreateTable(create);
+  INFO(table.status().message());
+  REQUIRE(table.ok());
+}
+
+// Every op of every table final, kDone or not (the caller checks).
+bool OpsFinal(client::Client& client) {
+  auto ops = client.ShowOpStatus();
+  if (!ops.ok()) return false;
+  return std::all_of(ops->begin(), ops->end(), [](const v1::OpInfo& op) { return op.current_task() == "-"; });
+}
+
+// The partitions of the only table; empty when showtable fails.
+std::vector<v1::PartitionInfo> Partitions(client::Client& client) {
+  auto shown = client.ShowTable();
+  if (!shown.ok() || shown->size() != 1) return {};
+  return {shown->front().partitions().begin(), shown->front().partitions().end()};
+}
+
+// Every partition has n replicas, all alive, none on excluded.
+bool ReplicatedOn(client::Client& client, size_t n, const std::string& excluded = "") {
+  const std::vector<v1::PartitionInfo> partitions = Partitions(client);
+  if (partitions.empty()) return false;
+  for (const v1::PartitionInfo& p : partitions) {
+    if (p.replicas_size() != static_cast<int>(n)) return false;
+    for (const v1::ReplicaInfo& r : p.replicas()) {
+      if (!r.is_alive() || r.endpoint() == excluded) return false;
+    }
+  }
+  return true;
+}
+
+enum class Alive { kAny, kAll };
+
+// Converged: `replicas` per partition, equal (term, offset) and checksums;
+// with Alive::kAll also every replica alive in the metadata (recovered).
+void RequireConverged(client::Client& client, const ops::Playground& pg, size_t replicas, Alive alive = Alive::kAny) {
+  std::string why;
+  const bool converged = WaitUntil(45s, [&] {
+    if (alive == Alive::kAll && !AllAlive(client)) {
+      why = "a replica is not alive yet";
+      return false;
+    }
+    why = DescribeDivergence(ReplicaStatusByPartition(client, pg), replicas);
+    return why.empty();
+  });
+  INFO(why);
+  REQUIRE(converged);
+}
+
+size_t MissingOf(client::Client& client, const std::vector<std::string>& keys) {
+  size_t missing = 0;
+  for (const std::string& key : keys) {
+    auto got = client.Get("t", key);
+    if (!got.ok() || !got->has_value() || **got != "v-" + key) ++missing;
+  }
+  return missing;
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 of a leader's tablet under load: writes resume and every acknowledged write survives (invariant 5)",
+          "[playground][failover]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 3);
+  auto client = ConnectTo(pg->get());
+  const Setup setup = CreateTable(*client, pg->get());
+  const uint32_t pid = setup.led.pid();
+
+  WriteLoad load(*client, 3);
+  REQUIRE(WaitUntil(30s, [&] { return load.acked() >= 300; }));
+  REQUIRE(pg->get().Signal("tablet-1", SIGKILL).ok());
+  const auto killed_at = std::chrono::steady_clock::now();
+  // The first write to the partition that succeeds after the kill.
+  const std::string probe = KeyIn(pid, "probe");
+  bool written = false;
+  while (!written && std::chrono::steady_clock::now() - killed_at < 30s) written = client->Put("t", probe, "p").ok();
+  REQUIRE(written);
+  const auto unavailable_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at).count();
+  std::printf("failover: partition %u unavailable for %lld ms after kill -9 of its leader's tablet\n", pid,
+              static_cast<long long>(unavailable_ms));
+  const size_t after_failover = load.acked();
+  REQUIRE(WaitUntil(30s, [&] { return load.acked() >= after_failover + 300; }));
+  load.Stop();
+
+  const std::optional<v1::PartitionInfo> now = PartitionNow(*client, pid);
+  REQUIRE(now.has_value());
+  CHECK(now->leader() != setup.endpoint);
+  CHECK(now->term() > setup.led.term());
+
+  // Invariant 5: with acks majority, losing one replica loses no acknowledged write.
+  const std::vector<std::string> acked = load.acked_keys();
+  std::printf("failover: %zu writes acknowledged, %llu failed (not acknowledged) during the test\n", acked.size(),
+              static_cast<unsigned long long>(load.failed()));
+  CHECK(MissingOf(*client, acked) == 0);
+
+  // Back: its replicas are recovered and every replica converges.
+  REQUIRE(pg->get().Restart("tablet-1", 60s).ok());
+  RequireConverged(*client, pg->get(), 3, Alive::kAll);
+}
+
+TEST_CASE("a paused leader resumed after failover: its stale writes are refused and its replicas recover",
+          "[playground][failover]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 3);
+  auto client = ConnectTo(pg->get());
+  const Setup setup = CreateTable(*client, pg->get());
+  const uint32_t pid = setup.led.pid();
+  for (int i = 0; i < 200; ++i) REQUIRE(client->Put("t", "before" + std::to_string(i), "v").ok());
+
+  auto stub = v1::Tablet::NewStub(grpc::CreateChannel(setup.endpoint, grpc::InsecureChannelCredentials()));
+  auto stale_write = [&] {
+    v1::WriteRequest write;
+    write.mutable_partition()->set_tid(setup.table.tid());
+    write.mutable_partition()->set_pid(pid);
+    write.set_term(setup.led.term());
+    v1::WriteOp* op = write.add_ops();
+    op->set_type(v1::PUT);
+    op->set_key(KeyIn(pid, "stale"));
+    op->set_value("stale");
+    v1::WriteResponse answer;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 30s);
+    const grpc::Status rpc = stub->Write(&ctx, write, &answer);
+    if (!rpc.ok()) answer.mutable_error()->set_code(v1::UNAVAILABLE);
+    return answer;
+  };
+  REQUIRE(stale_write().error().code() == v1::OK);  // the connection is up before the pause
+
+  REQUIRE(pg->get().Signal("tablet-1", SIGSTOP).ok());
+  REQUIRE(WaitUntil(30s, [&] {
+    auto p = PartitionNow(*client, pid);
+    return p && !p->leader().empty() && p->leader() != setup.endpoint && p->term() > setup.led.term();
+  }));
+  for (int i = 0; i < 200; ++i) REQUIRE(client->Put("t", "during" + std::to_string(i), "v").ok());
+  REQUIRE(pg->get().Signal("tablet-1", SIGCONT).ok());
+
+  // Invariants 3 and 4: the old leader acknowledges nothing at its old term.
+  const v1::WriteResponse refused = stale_write();
+  INFO(refused.error().message());
+  CHECK(refused.error().code() != v1::OK);
+
+  RequireConverged(*client, pg->get(), 3, Alive::kAll);
+  auto ops = client->ShowOpStatus("t");
+  REQUIRE(ops.ok());
+  bool recovery_done = false;
+  for (const v1::OpInfo& op : *ops) {
+    if (op.type() == "kRecoverTableOP" && op.status() == "kDone") recovery_done = true;
+  }
+  CHECK(recovery_done);
+  for (int i = 0; i < 200; ++i) {
+    auto got = client->Get("t", "during" + std::to_string(i));
+    REQUIRE(got.ok());
+    CHECK(got->has_value());
+  }
+}
+
+TEST_CASE("scale-out from 3 to 5 tablets and balance until the plan is empty: replicas and leaders within one, "
+          "every replica equal, all data readable",
+          "[playground][failover]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 3);
+  auto client = ConnectTo(pg->get());
+  REQUIRE(client->ConfSet("auto_balance", "false").ok());  // the rounds come from `balance` here
+  CreateT(*client, 8, 3);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 400; ++i) {
+    keys.push_back("k" + std::to_string(i));
+    REQUIRE(client->Put("t", keys.back(), "v-" + keys.back()).ok());
+  }
+  auto added = pg->get().ScaleOut(2, 30s);
+  INFO(added.status().message());
+  REQUIRE(added.ok());
+
+  int rounds = 0;
+  size_t moves = 0;
+  for (; rounds < 20; ++rounds) {
+    auto round = client->Balance();
+    INFO(round.status().message());
+    REQUIRE(round.ok());
+    CHECK(round->refused.empty());
+    if (round->op_ids.empty()) break;
+    moves += round->op_ids.size();
+    REQUIRE(WaitUntil(30s, [&] { return OpsFinal(*client); }));
+  }
+  std::printf("balance: %zu moves in %d rounds from 3 to 5 tablets\n", moves, rounds);
+  REQUIRE(rounds < 20);
+  auto ops = client->ShowOpStatus();
+  REQUIRE(ops.ok());
+  for (const v1::OpInfo& op : *ops) {
+    INFO(op.type() << " " << op.id() << ": " << op.error());
+    CHECK(op.status() == "kDone");
+  }
+  std::map<std::string, int> replicas, leaders;
+  for (const auto& view : pg->get().Display()) {
+    if (view.server.role == ops::kRoleTablet) replicas[view.server.endpoint] = leaders[view.server.endpoint] = 0;
+  }
+  for (const v1::PartitionInfo& p : Partitions(*client)) {
+    ++leaders[p.leader()];
+    for (const v1::ReplicaInfo& r : p.replicas()) ++replicas[r.endpoint()];
+  }
+  REQUIRE(replicas.size() == 5);
+  const auto spread = [](const std::map<std::string, int>& m) {
+    auto [lo, hi] = std::minmax_element(m.begin(), m.end(), [](auto& a, auto& b) { return a.second < b.second; });
+    return hi->second - lo->second;
+  };
+  CHECK(spread(replicas) <= 1);
+  CHECK(spread(leaders) <= 1);
+  RequireConverged(*client, pg->get(), 3);
+  CHECK(MissingOf(*client, keys) == 0);
+}
+
+TEST_CASE("setreplicas 5 on 5 tablets: two non-leader tablets paused at once, reads and writes go on",
+          "[playground][failover]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 5);
+  auto client = ConnectTo(pg->get());
+  CreateT(*client, kPartitions, 3);
+  auto raised = client->SetReplicas("t", 5);
+  INFO(raised.status().message());
+  REQUIRE(raised.ok());
+  REQUIRE(WaitUntil(30s, [&] { return OpsFinal(*client) && ReplicatedOn(*client, 5); }));
+  REQUIRE(client->ShowTable("t")->front().replica_count() == 5);
+
+  std::set<std::string> leading;
+  for (const v1::PartitionInfo& p : Partitions(*client)) leading.insert(p.leader());
+  std::vector<std::string> paused;
+  for (const auto& view : pg->get().Display()) {
+    if (view.server.role == ops::kRoleTablet && leading.count(view.server.endpoint) == 0) paused.push_back(view.server.name);
+  }
+  REQUIRE(paused.size() >= 2);
+  paused.resize(2);
+  for (const std::string& name : paused) REQUIRE(pg->get().Signal(name, SIGSTOP).ok());
+  // Invariant 5 with 5 replicas: a majority (3) stays, so every write is acknowledged.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 200; ++i) {
+    keys.push_back("p" + std::to_string(i));
+    const Status put = client->Put("t", keys.back(), "v-" + keys.back()).status();
+    INFO(put.message());
+    REQUIRE(put.ok());
+  }
+  CHECK(MissingOf(*client, keys) == 0);
+  for (const std::string& name : paused) REQUIRE(pg->get().Signal(name, SIGCONT).ok());
+  REQUIRE(WaitUntil(30s, [&] { return OpsFinal(*client) && ReplicatedOn(*client, 5); }));
+  RequireConverged(*client, pg->get(), 5);
+}
+
+TEST_CASE("replica_down_timeout: a killed tablet's replicas are re-created on the others, no acknowledged write lost",
+          "[playground][failover]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 4);
+  auto client = ConnectTo(pg->get());
+  CreateT(*client, 4, 3);
+  const std::string killed = pg->get().Find("tablet-1")->endpoint;
+  REQUIRE(client->ConfSet("replica_down_timeout_ms", "1000").ok());
+  WriteLoad load(*client, 2);
+  REQUIRE(WaitUntil(30s, [&] { return load.acked() >= 200; }));
+  REQUIRE(pg->get().Signal("tablet-1", SIGKILL).ok());
+  const auto killed_at = std::chrono::steady_clock::now();
+  REQUIRE(WaitUntil(30s, [&] { return ReplicatedOn(*client, 3, killed); }));
+  std::printf("re-replication: every partition back to 3 alive replicas %lld ms after kill -9\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - killed_at)
+                                         .count()));
+  const size_t after = load.acked();
+  REQUIRE(WaitUntil(30s, [&] { return load.acked() >= after + 100; }));
+  load.Stop();
+  CHECK(MissingOf(*client, load.acked_keys()) == 0);
+  auto ops = client->ShowOpStatus("t");
+  REQUIRE(ops.ok());
+  CHECK(std::any_of(ops->begin(), ops->end(),
+                    [](const v1::OpInfo& op) { return op.type() == "kReAddReplicaOP" && op.status() == "kDone"; }));
+  RequireConverged(*client, pg->get(), 3);
+}
