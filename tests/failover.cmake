@@ -9,6 +9,14 @@ kv_add_test(replica_ops_test replica_ops_test.cc $<TARGET_OBJECTS:kv_nameserver_
             LIBS kv_nameserver LABELS nameserver failover)
 # With real processes on the playground: a leader's tablet killed under a
 # write load, and one paused past failover, then resumed.
-kv_add_test(playground_failover_test playground_failover_test.cc playground_test_util.cc
+add_library(kv_playground_failover_util OBJECT playground_failover_util.cc playground_test_util.cc)
+target_link_libraries(kv_playground_failover_util PUBLIC kv_ops Catch2::Catch2)
+target_compile_definitions(kv_playground_failover_util PRIVATE KV_BINARY_DIR="${CMAKE_BINARY_DIR}")
+kv_add_test(playground_failover_test playground_failover_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
             LIBS kv_ops LABELS playground failover)
 add_dependencies(playground_failover_test ops nameserver tablet)
+# Many kill -9 / SIGSTOP cycles under load (KV_SOAK_CYCLES): label soak, outside
+# the default run (SOAK=1 scripts/test.sh).
+kv_add_test(playground_soak_test playground_soak_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
+            LIBS kv_ops LABELS playground failover soak)
+add_dependencies(playground_soak_test ops nameserver tablet)

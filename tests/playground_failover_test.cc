@@ -17,6 +17,7 @@
 #include "cluster/client/kv_client.h"
 #include "cluster/proto/kv.grpc.pb.h"
 #include "ops/playground.h"
+#include "tests/playground_failover_util.h"
 #include "tests/playground_test_util.h"
 #include "tests/test_util.h"
 
@@ -28,12 +29,7 @@ namespace {
 
 constexpr uint32_t kPartitions = 3;
 
-std::string KeyIn(uint32_t pid, const std::string& prefix) {
-  for (int i = 0;; ++i) {
-    std::string key = prefix + std::to_string(i);
-    if (client::PartitionOf(key, kPartitions) == pid) return key;
-  }
-}
+std::string KeyIn(uint32_t pid, const std::string& prefix) { return KeyOfPartition(pid, kPartitions, prefix); }
 
 // The table "t" (3 partitions, 3 replicas, acks majority) and the partition
 // tablet-1 leads (leaders are spread: each tablet leads one).
@@ -68,60 +64,6 @@ std::optional<v1::PartitionInfo> PartitionNow(client::Client& client, uint32_t p
   if (!shown.ok() || shown->size() != 1) return std::nullopt;
   return shown->front().partitions(static_cast<int>(pid));
 }
-
-bool AllAlive(client::Client& client) {
-  auto shown = client.ShowTable("t");
-  if (!shown.ok()) return false;
-  for (const v1::PartitionInfo& p : shown->front().partitions()) {
-    for (const v1::ReplicaInfo& r : p.replicas()) {
-      if (!r.is_alive()) return false;
-    }
-  }
-  return true;
-}
-
-// Writers put distinct keys until stopped, remembering what was acknowledged.
-class WriteLoad {
- public:
-  WriteLoad(client::Client& client, int threads) {
-    for (int t = 0; t < threads; ++t) {
-      threads_.emplace_back([this, &client, t] {
-        for (int i = 0; !stop_; ++i) {
-          const std::string key = "w" + std::to_string(t) + "-" + std::to_string(i);
-          if (client.Put("t", key, "v-" + key).ok()) {
-            std::lock_guard lock(mu_);
-            acked_.push_back(key);
-          } else {
-            ++failed_;
-          }
-        }
-      });
-    }
-  }
-  ~WriteLoad() { Stop(); }
-  void Stop() {
-    stop_ = true;
-    for (std::thread& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
-  size_t acked() const {
-    std::lock_guard lock(mu_);
-    return acked_.size();
-  }
-  std::vector<std::string> acked_keys() const {
-    std::lock_guard lock(mu_);
-    return acked_;
-  }
-  uint64_t failed() const { return failed_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> failed_{0};
-  mutable std::mutex mu_;
-  std::vector<std::string> acked_;
-  std::vector<std::thread> threads_;
-};
 
 // The table "t" with partitions x replicas, acks majority.
 void CreateT(client::Client& client, uint32_t partitions, uint32_t replicas) {
@@ -159,33 +101,6 @@ bool ReplicatedOn(client::Client& client, size_t n, const std::string& excluded 
     }
   }
   return true;
-}
-
-enum class Alive { kAny, kAll };
-
-// Converged: `replicas` per partition, equal (term, offset) and checksums;
-// with Alive::kAll also every replica alive in the metadata (recovered).
-void RequireConverged(client::Client& client, const ops::Playground& pg, size_t replicas, Alive alive = Alive::kAny) {
-  std::string why;
-  const bool converged = WaitUntil(45s, [&] {
-    if (alive == Alive::kAll && !AllAlive(client)) {
-      why = "a replica is not alive yet";
-      return false;
-    }
-    why = DescribeDivergence(ReplicaStatusByPartition(client, pg), replicas);
-    return why.empty();
-  });
-  INFO(why);
-  REQUIRE(converged);
-}
-
-size_t MissingOf(client::Client& client, const std::vector<std::string>& keys) {
-  size_t missing = 0;
-  for (const std::string& key : keys) {
-    auto got = client.Get("t", key);
-    if (!got.ok() || !got->has_value() || **got != "v-" + key) ++missing;
-  }
-  return missing;
 }
 
 }  // namespace

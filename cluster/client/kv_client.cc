@@ -61,8 +61,9 @@ Outcome<T> Client::CallLeader(const TableRoute& route, uint32_t pid, TabletMetho
     // Concurrent writes to one leader share an RPC (WriteMulti); this one's answer is its own.
     sent = writes_.To(leader).Call(std::move(request), budget.RpcDeadline(), &response);
   } else {
+    constexpr bool reads_data = std::is_same_v<Request, v1::ScanRequest> || std::is_same_v<Request, v1::CountRequest>;
     grpc::ClientContext context;
-    context.set_deadline(budget.RpcDeadline());
+    context.set_deadline(budget.RpcDeadline(reads_data ? RpcWork::kScan : RpcWork::kPoint));
     sent = (channels_.Tablet(leader).*method)(&context, request, &response);
   }
   const std::string at = where + " at " + leader;

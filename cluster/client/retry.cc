@@ -11,8 +11,8 @@ RetryBudget::RetryBudget(const RetryPolicy& policy)
       deadline_(start_ + policy.overall),
       backoff_(policy.initial_backoff) {}
 
-RetryBudget::Clock::time_point RetryBudget::RpcDeadline() const {
-  return std::min(Clock::now() + policy_.per_rpc, deadline_);
+RetryBudget::Clock::time_point RetryBudget::RpcDeadline(RpcWork work) const {
+  return std::min(Clock::now() + (work == RpcWork::kScan ? policy_.per_rpc_scan : policy_.per_rpc), deadline_);
 }
 
 bool RetryBudget::WaitBeforeRetry() {

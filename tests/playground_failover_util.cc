@@ -1,0 +1,85 @@
+#include "tests/playground_failover_util.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/playground_test_util.h"
+
+namespace kv::test {
+
+using namespace std::chrono_literals;
+
+std::string KeyOfPartition(uint32_t pid, uint32_t partitions, const std::string& prefix) {
+  for (int i = 0;; ++i) {
+    std::string key = prefix + std::to_string(i);
+    if (client::PartitionOf(key, partitions) == pid) return key;
+  }
+}
+
+bool AllAlive(client::Client& client) {
+  auto shown = client.ShowTable("t");
+  if (!shown.ok() || shown->empty()) return false;
+  for (const v1::PartitionInfo& p : shown->front().partitions()) {
+    for (const v1::ReplicaInfo& r : p.replicas()) {
+      if (!r.is_alive()) return false;
+    }
+  }
+  return true;
+}
+
+WriteLoad::WriteLoad(client::Client& client, int threads, const std::string& prefix) {
+  for (int t = 0; t < threads; ++t) {
+    threads_.emplace_back([this, &client, t, prefix] {
+      for (int i = 0; !stop_; ++i) {
+        const std::string key = prefix + std::to_string(t) + "-" + std::to_string(i);
+        if (client.Put("t", key, "v-" + key).ok()) {
+          std::lock_guard lock(mu_);
+          acked_.push_back(key);
+        } else {
+          ++failed_;
+        }
+      }
+    });
+  }
+}
+
+void WriteLoad::Stop() {
+  stop_ = true;
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+size_t WriteLoad::acked() const {
+  std::lock_guard lock(mu_);
+  return acked_.size();
+}
+
+std::vector<std::string> WriteLoad::acked_keys() const {
+  std::lock_guard lock(mu_);
+  return acked_;
+}
+
+void RequireConverged(client::Client& client, const ops::Playground& pg, size_t replicas, Alive alive) {
+  std::string why;
+  const bool converged = WaitUntil(45s, [&] {
+    if (alive == Alive::kAll && !AllAlive(client)) {
+      why = "a replica is not alive yet";
+      return false;
+    }
+    why = DescribeDivergence(ReplicaStatusByPartition(client, pg), replicas);
+    return why.empty();
+  });
+  INFO(why);
+  REQUIRE(converged);
+}
+
+size_t MissingOf(client::Client& client, const std::vector<std::string>& keys) {
+  size_t missing = 0;
+  for (const std::string& key : keys) {
+    auto got = client.Get("t", key);
+    if (!got.ok() || !got->has_value() || **got != "v-" + key) ++missing;
+  }
+  return missing;
+}
+
+}  // namespace kv::test
