@@ -12,6 +12,7 @@
 
 #include "cluster/client/kv_client.h"
 #include "cluster/proto/kv.grpc.pb.h"
+#include "tests/grpc_test_server.h"
 
 using namespace kv;
 using namespace kv::client;
@@ -19,17 +20,6 @@ using namespace kv::client;
 namespace {
 
 constexpr uint32_t kPartitions = 4;
-
-std::unique_ptr<grpc::Server> Serve(grpc::Service* service, std::string* endpoint) {
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(service);
-  auto server = builder.BuildAndStart();
-  REQUIRE(server);
-  *endpoint = "127.0.0.1:" + std::to_string(port);
-  return server;
-}
 
 class FakeNameServer : public v1::NameServer::Service {
  public:
@@ -91,7 +81,7 @@ TEST_CASE("coalesced writes: each of many threads gets its own ack, one write's 
   FakeTablet tablet;
   FakeNameServer ns;
   std::string tablet_ep, ns_ep;
-  auto t = Serve(&tablet, &tablet_ep);
+  auto t = test::ServeOnLoopback(&tablet, &tablet_ep);
   ns.table.set_name("t1");
   ns.table.set_tid(5);
   ns.table.set_partition_count(kPartitions);
@@ -101,7 +91,7 @@ TEST_CASE("coalesced writes: each of many threads gets its own ack, one write's 
     p->set_term(1);
     p->set_leader(tablet_ep);
   }
-  auto n = Serve(&ns, &ns_ep);
+  auto n = test::ServeOnLoopback(&ns, &ns_ep);
   ClientOptions options;
   options.nameservers = {ns_ep};
   auto client = Client::Connect(options);

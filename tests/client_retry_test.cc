@@ -10,22 +10,12 @@
 
 #include "cluster/client/kv_client.h"
 #include "cluster/proto/kv.grpc.pb.h"
+#include "tests/grpc_test_server.h"
 
 using namespace kv;
 using namespace kv::client;
 
 namespace {
-
-std::unique_ptr<grpc::Server> Serve(grpc::Service* service, std::string* endpoint) {
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(service);
-  auto server = builder.BuildAndStart();
-  REQUIRE(server);
-  *endpoint = "127.0.0.1:" + std::to_string(port);
-  return server;
-}
 
 class FakeNameServer : public v1::NameServer::Service {
  public:
@@ -126,8 +116,8 @@ std::unique_ptr<Client> ClientFor(std::vector<std::string> nameservers, int over
 TEST_CASE("the client follows a standby nameserver's hint to the active one", "[client]") {
   FakeNameServer active, standby;
   std::string active_ep, standby_ep;
-  auto a = Serve(&active, &active_ep);
-  auto s = Serve(&standby, &standby_ep);
+  auto a = test::ServeOnLoopback(&active, &active_ep);
+  auto s = test::ServeOnLoopback(&standby, &standby_ep);
   standby.active_hint = active_ep;
   auto client = ClientFor({standby_ep});
   auto tablets = client->ShowTablet();
@@ -139,11 +129,11 @@ TEST_CASE("the client follows a standby nameserver's hint to the active one", "[
 TEST_CASE("after NOT_LEADER the client refreshes its route and writes to the new leader", "[client]") {
   FakeTablet old_leader, new_leader;
   std::string old_ep, new_ep, ns_ep;
-  auto t1 = Serve(&old_leader, &old_ep);
-  auto t2 = Serve(&new_leader, &new_ep);
+  auto t1 = test::ServeOnLoopback(&old_leader, &old_ep);
+  auto t2 = test::ServeOnLoopback(&new_leader, &new_ep);
   FakeNameServer ns;
   ns.table = OnePartitionTable(old_ep);
-  auto n = Serve(&ns, &ns_ep);
+  auto n = test::ServeOnLoopback(&ns, &ns_ep);
   auto client = ClientFor({ns_ep});
 
   auto first = client->Put("t1", "a", "1");
@@ -169,9 +159,9 @@ TEST_CASE("a missing key is not an error, a missing table is NotFound", "[client
   FakeTablet tablet;
   FakeNameServer ns;
   std::string tablet_ep, ns_ep;
-  auto t = Serve(&tablet, &tablet_ep);
+  auto t = test::ServeOnLoopback(&tablet, &tablet_ep);
   ns.table = OnePartitionTable(tablet_ep);
-  auto n = Serve(&ns, &ns_ep);
+  auto n = test::ServeOnLoopback(&ns, &ns_ep);
   auto client = ClientFor({ns_ep});
   REQUIRE(client->Put("t1", "here", "v").ok());
   auto found = client->Get("t1", "here");
@@ -194,7 +184,7 @@ TEST_CASE("a batch must stay within one partition", "[client]") {
   p1->set_pid(1);
   p1->set_leader("127.0.0.1:1");
   ns.table = t;
-  auto n = Serve(&ns, &ns_ep);
+  auto n = test::ServeOnLoopback(&ns, &ns_ep);
   auto client = ClientFor({ns_ep});
   // Two keys in different partitions (of 2).
   std::string a = "a", b = "b";
@@ -207,7 +197,7 @@ TEST_CASE("with no nameserver answering, the client gives up at its deadline", "
   // A port that was free a moment ago: nothing listens there.
   FakeNameServer gone;
   std::string gone_ep;
-  { auto s = Serve(&gone, &gone_ep); }
+  { auto s = test::ServeOnLoopback(&gone, &gone_ep); }
   auto client = ClientFor({gone_ep}, 300);
   auto tablets = client->ShowTablet();
   REQUIRE(!tablets.ok());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,19 @@ struct Cluster {
       if (t.endpoint() == endpoint) return t.state();
     }
     return "";
+  }
+  // The nameserver goes away (as in a crash: running tasks are dropped), then
+  // a new one starts on the same data dir and endpoint, where the tablets
+  // heartbeat. while_down runs in between (e.g. unblocking a tablet call).
+  void RestartNameServer(const std::function<void()>& while_down) {
+    const std::string endpoint = ns->endpoint();
+    client.reset();
+    ns.reset();
+    while_down();
+    ns::NameServerOptions restarted = options;
+    restarted.endpoint = endpoint;
+    ns = StartNameServer(restarted);
+    client = std::make_unique<NsClient>(endpoint);
   }
   // Heartbeats stop and control calls hang: a SIGSTOPped tablet.
   void Stop(FakeTablet& t) {

@@ -248,16 +248,7 @@ TEST_CASE("restart in the middle of an op: a new nameserver on the same store co
   REQUIRE(Eventually([&] { return cluster.Ops("t").at(0).current_task() == "kSelectLeader"; }, 5s));
 
   // The nameserver goes away with the task blocked on a tablet call.
-  const std::string endpoint = cluster.ns->endpoint();
-  cluster.client.reset();
-  cluster.ns.reset();
-  candidate.BlockControl(false);
-
-  // A new one on the same data dir and endpoint (the tablets heartbeat there).
-  ns::NameServerOptions options = cluster.options;
-  options.endpoint = endpoint;
-  cluster.ns = StartNameServer(options);
-  cluster.client = std::make_unique<NsClient>(endpoint);
+  cluster.RestartNameServer([&] { candidate.BlockControl(false); });
   const v1::OpInfo done = cluster.WaitOp(id);
   INFO(done.error());
   CHECK(done.status() == "kDone");

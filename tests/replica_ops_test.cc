@@ -251,14 +251,7 @@ TEST_CASE("restart in the middle of an add: the new nameserver resumes it on the
   const uint64_t id = submitted.op_ids(0);
   REQUIRE(Eventually([&] { return cluster.Ops("t").back().current_task() == "kAddFollower"; }, 5s));
 
-  const std::string endpoint = cluster.ns->endpoint();
-  cluster.client.reset();
-  cluster.ns.reset();
-  leader.BlockControl(false);
-  ns::NameServerOptions options = cluster.options;
-  options.endpoint = endpoint;
-  cluster.ns = StartNameServer(options);
-  cluster.client = std::make_unique<NsClient>(endpoint);
+  cluster.RestartNameServer([&] { leader.BlockControl(false); });
   const v1::OpInfo done = cluster.WaitOp(id);
   INFO(done.error());
   CHECK(done.status() == "kDone");
