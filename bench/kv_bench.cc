@@ -6,8 +6,10 @@
 //
 // Creates a table (acks and WAL level as asked), runs --threads client threads
 // writing --value-size-byte values for --duration-s seconds or --count writes,
-// then reads the written keys back the same way; prints ops/s and p50/p99
-// latency per phase. Drops the table at the end unless --keep.
+// then reads the written keys back the same way; prints ops/s, p50/p99
+// latency, and CPU time and context switches per op (this process's, plus the
+// servers' on a playground: bench/proc_usage.h) per phase. Drops the table at
+// the end unless --keep.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -19,8 +21,10 @@
 #include <random>
 #include <thread>
 
+#include "bench/proc_usage.h"
 #include "cli/table.h"
 #include "cluster/client/kv_client.h"
+#include "cluster/client/mutex_checks.h"
 #include "common/file.h"
 #include "ops/endpoints.h"
 #include "ops/format.h"
@@ -60,6 +64,12 @@ struct PhaseResult {
   double seconds = 0;
   std::vector<uint32_t> latencies_us;  // sorted
   std::string first_error;
+  // During the phase: this process (the client), and the servers when known (a playground).
+  kv::bench::ProcUsage client, servers;
+
+  double PerOp(double total) const { return ops > 0 ? total / static_cast<double>(ops) : 0; }
+  double CpuUsPerOp() const { return PerOp((client.cpu_seconds + servers.cpu_seconds) * 1e6); }
+  double SwitchesPerOp() const { return PerOp(static_cast<double>(client.switches + servers.switches)); }
 
   double OpsPerSecond() const { return seconds > 0 ? ops / seconds : 0; }
   uint32_t Percentile(double p) const {
@@ -77,7 +87,7 @@ std::string KeyOf(int thread, uint64_t seq) {
 // Runs op(thread, seq) on every thread until the duration passes or the count
 // is reached; seq counts each thread's own ops from 0.
 template <typename Op>
-PhaseResult RunPhase(const std::string& phase, const Flags& flags, Op op) {
+PhaseResult RunPhase(const std::string& phase, const Flags& flags, const std::vector<pid_t>& servers, Op op) {
   struct PerThread {
     std::vector<uint32_t> latencies;
     uint64_t errors = 0;
@@ -85,6 +95,8 @@ PhaseResult RunPhase(const std::string& phase, const Flags& flags, Op op) {
   };
   std::vector<PerThread> per(flags.threads);
   std::atomic<long long> remaining(flags.count);
+  const kv::bench::ProcUsage client_before = kv::bench::ReadProcUsage(::getpid());
+  const kv::bench::ProcUsage servers_before = kv::bench::ReadProcUsage(servers);
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flags.duration_s));
   std::vector<std::thread> threads;
@@ -108,6 +120,8 @@ PhaseResult RunPhase(const std::string& phase, const Flags& flags, Op op) {
   PhaseResult r;
   r.phase = phase;
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.client = kv::bench::ReadProcUsage(::getpid()) - client_before;
+  r.servers = kv::bench::ReadProcUsage(servers) - servers_before;
   for (PerThread& p : per) {
     r.latencies_us.insert(r.latencies_us.end(), p.latencies.begin(), p.latencies.end());
     r.errors += p.errors;
@@ -119,20 +133,27 @@ PhaseResult RunPhase(const std::string& phase, const Flags& flags, Op op) {
 }
 
 void Report(const std::vector<PhaseResult>& results, const Flags& flags, const std::string& table) {
-  kv::cli::Table out({"phase", "ops", "errors", "seconds", "ops/s", "p50 us", "p99 us"});
+  kv::cli::Table out(
+      {"phase", "ops", "errors", "seconds", "ops/s", "p50 us", "p99 us", "cpu us/op", "client cpu us/op", "switches/op"});
   for (const PhaseResult& r : results) {
-    char secs[32], rate[32];
+    char secs[32], rate[32], cpu[32], client_cpu[32], switches[32];
     std::snprintf(secs, sizeof secs, "%.2f", r.seconds);
     std::snprintf(rate, sizeof rate, "%.0f", r.OpsPerSecond());
+    std::snprintf(cpu, sizeof cpu, "%.0f", r.CpuUsPerOp());
+    std::snprintf(client_cpu, sizeof client_cpu, "%.0f", r.PerOp(r.client.cpu_seconds * 1e6));
+    std::snprintf(switches, sizeof switches, "%.1f", r.SwitchesPerOp());
     if (flags.json) {
       kv::cli::PrintJsonLine({{"phase", r.phase}, {"table", table}, {"ops", r.ops}, {"errors", r.errors},
                               {"seconds", r.seconds}, {"ops_per_s", r.OpsPerSecond()},
                               {"p50_us", r.Percentile(0.50)}, {"p99_us", r.Percentile(0.99)},
                               {"threads", flags.threads}, {"value_size", flags.value_size},
-                              {"acks", flags.acks}, {"wal_level", flags.wal_level}});
+                              {"acks", flags.acks}, {"wal_level", flags.wal_level},
+                              {"cpu_us_per_op", r.CpuUsPerOp()},
+                              {"client_cpu_us_per_op", r.PerOp(r.client.cpu_seconds * 1e6)},
+                              {"switches_per_op", r.SwitchesPerOp()}});
     } else {
       out.AddRow({r.phase, std::to_string(r.ops), std::to_string(r.errors), secs, rate,
-                  std::to_string(r.Percentile(0.50)), std::to_string(r.Percentile(0.99))});
+                  std::to_string(r.Percentile(0.50)), std::to_string(r.Percentile(0.99)), cpu, client_cpu, switches});
     }
     if (r.errors > 0) std::fprintf(stderr, "kv-bench: %s: first error: %s\n", r.phase.c_str(), r.first_error.c_str());
   }
@@ -151,7 +172,9 @@ Result<std::vector<std::unique_ptr<kv::client::Client>>> Connect(const std::vect
   return clients;
 }
 
-int Bench(const Flags& flags, const std::vector<std::string>& nameservers) {
+// servers: the cluster's processes when this machine runs them (a playground),
+// for the cost per op; empty: the client's own cost only.
+int Bench(const Flags& flags, const std::vector<std::string>& nameservers, const std::vector<pid_t>& servers) {
   auto clients = Connect(nameservers, flags.clients);
   if (!clients.ok()) return std::fprintf(stderr, "kv-bench: %s\n", clients.status().message().c_str()), 1;
   kv::client::Client& admin = *clients->front();
@@ -174,7 +197,7 @@ int Bench(const Flags& flags, const std::vector<std::string>& nameservers) {
   const std::string value(flags.value_size, 'v');
   auto client_of = [&](int thread) -> kv::client::Client& { return *(*clients)[thread % clients->size()]; };
   std::vector<uint64_t> written(flags.threads, 0);
-  PhaseResult writes = RunPhase("write", flags, [&](int t, uint64_t seq) {
+  PhaseResult writes = RunPhase("write", flags, servers, [&](int t, uint64_t seq) {
     Status s = client_of(t).Put(table, KeyOf(t, seq), value).status();
     if (s.ok()) written[t] = seq + 1;
     return s;
@@ -183,7 +206,7 @@ int Bench(const Flags& flags, const std::vector<std::string>& nameservers) {
   if (!flags.write_only) {
     std::vector<std::mt19937_64> rng;
     for (int t = 0; t < flags.threads; ++t) rng.emplace_back(t + 1);
-    results.push_back(RunPhase("read", flags, [&](int t, uint64_t) {
+    results.push_back(RunPhase("read", flags, servers, [&](int t, uint64_t) {
       const int owner = static_cast<int>(rng[t]() % flags.threads);
       if (written[owner] == 0) return Status::NotFound("thread " + std::to_string(owner) + " wrote nothing");
       auto got = client_of(t).Get(table, KeyOf(owner, rng[t]() % written[owner]));
@@ -214,7 +237,9 @@ int BenchOnPlayground(const Flags& flags) {
       std::fprintf(stderr, "kv-bench: %s\n", playground.status().message().c_str());
       rc = 1;
     } else {
-      rc = Bench(flags, (**playground)->state().EndpointsOf(kv::ops::kRoleNameserver));
+      std::vector<pid_t> servers;
+      for (const kv::ops::ServerRecord& s : (**playground)->state().servers) servers.push_back(s.process.pid);
+      rc = Bench(flags, (**playground)->state().EndpointsOf(kv::ops::kRoleNameserver), servers);
     }
   }
   std::error_code ec;
@@ -225,6 +250,7 @@ int BenchOnPlayground(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  kv::client::DisableMutexDeadlockDetection();
   Flags flags;
   CLI::App app("Write/read benchmark of the replicated store", "kv-bench");
   auto* ns = app.add_option("--ns", flags.ns, "nameserver endpoints of a running cluster");
@@ -263,5 +289,5 @@ int main(int argc, char** argv) {
   if (flags.playground > 0) return BenchOnPlayground(flags);
   auto nameservers = kv::ops::ResolveNameservers(flags.ns, std::getenv(kv::ops::kNsEnv));
   if (!nameservers.ok()) return usage(nameservers.status().message() + " (or use --playground N)");
-  return Bench(flags, *nameservers);
+  return Bench(flags, *nameservers, {});
 }

@@ -80,6 +80,14 @@ int RunTool(const std::string& tool, const std::string& description,
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Every flag belongs to a command, so one before the command name (as in
+    // `ops --ns EP showtable`) would otherwise be reported as stray arguments.
+    if (argc > 1 && argv[1][0] == '-') {
+      std::fprintf(stderr, "%s: %s is an option of a command: put it after the command's name, as in `%s <command> %s ...` "
+                           "(see `%s --help`)\n",
+                   tool.c_str(), argv[1], tool.c_str(), argv[1], tool.c_str());
+      return kExitUsage;
+    }
     // One line: what was wrong, and where the help is.
     std::string where = tool;
     for (const CLI::App* a = &app; a != nullptr;) {

@@ -3,11 +3,10 @@
 #include <charconv>
 
 namespace kv::ops {
-namespace {
 
-Status CheckEndpoint(const std::string& endpoint) {
+Status CheckEndpoint(const std::string& endpoint, const std::string& what) {
   const size_t colon = endpoint.rfind(':');
-  const std::string bad = "bad nameserver endpoint '" + endpoint + "': ";
+  const std::string bad = "bad " + what + " endpoint '" + endpoint + "': ";
   if (colon == std::string::npos || colon == 0) return Status::InvalidArgument(bad + "expected HOST:PORT");
   const std::string port = endpoint.substr(colon + 1);
   unsigned value = 0;
@@ -17,8 +16,6 @@ Status CheckEndpoint(const std::string& endpoint) {
   }
   return Status::OK();
 }
-
-}  // namespace
 
 Result<std::vector<std::string>> ParseEndpointList(const std::string& text) {
   std::vector<std::string> out;

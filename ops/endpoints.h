@@ -10,6 +10,9 @@ namespace kv::ops {
 
 inline constexpr const char* kNsEnv = "KV_NS";
 
+// "HOST:PORT" with a port from 1 to 65535; InvalidArgument naming what the
+// endpoint is for ("nameserver", "tablet") and what is wrong.
+Status CheckEndpoint(const std::string& endpoint, const std::string& what = "nameserver");
 // Splits and checks "host:port,host:port"; InvalidArgument naming the bad part.
 Result<std::vector<std::string>> ParseEndpointList(const std::string& text);
 // The flag when given, else the environment's value (nullptr = unset);

@@ -34,6 +34,45 @@ std::string RoleName(v1::Role role) {
   }
 }
 
+std::string ReplicaStateName(v1::ReplicaState state) {
+  switch (state) {
+    case v1::TABLE_NORMAL: return "kTableNormal";
+    case v1::TABLE_LOADING: return "kTableLoading";
+    default: return "-";
+  }
+}
+
+void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json) {
+  std::sort(replicas.begin(), replicas.end(), [](const v1::ReplicaStatus& a, const v1::ReplicaStatus& b) {
+    return std::make_pair(a.partition().tid(), a.partition().pid()) <
+           std::make_pair(b.partition().tid(), b.partition().pid());
+  });
+  cli::Table table({"tid", "pid", "table", "role", "term", "last_term", "last_offset", "applied_offset", "record_cnt",
+                    "state", "lease"});
+  for (const v1::ReplicaStatus& r : replicas) {
+    if (json) {
+      cli::PrintJsonLine({{"tid", r.partition().tid()},
+                          {"pid", r.partition().pid()},
+                          {"table", r.table_name()},
+                          {"role", RoleName(r.role())},
+                          {"term", r.term()},
+                          {"last_term", r.last_term()},
+                          {"last_offset", r.last_offset()},
+                          {"applied_offset", r.applied_offset()},
+                          {"record_cnt", r.record_count()},
+                          {"state", ReplicaStateName(r.state())},
+                          {"lease_valid", r.lease_valid()}});
+    } else {
+      table.AddRow({std::to_string(r.partition().tid()), std::to_string(r.partition().pid()), r.table_name(),
+                    RoleName(r.role()), std::to_string(r.term()), std::to_string(r.last_term()),
+                    std::to_string(r.last_offset()), std::to_string(r.applied_offset()),
+                    std::to_string(r.record_count()), ReplicaStateName(r.state()),
+                    r.role() == v1::LEADER ? (r.lease_valid() ? "valid" : "expired") : "-"});
+    }
+  }
+  if (!json) table.Print();
+}
+
 std::string AcksName(v1::Acks acks) { return acks == v1::ACKS_LEADER ? "leader" : "majority"; }
 
 Result<v1::Acks> ParseAcks(const std::string& text) {

@@ -34,6 +34,13 @@ struct ReplicaRow {
   uint64_t record_cnt = 0;
 };
 
+// OpenMLDB's table states: "kTableNormal", "kTableLoading"; "-" from a tablet
+// that does not report one.
+std::string ReplicaStateName(v1::ReplicaState state);
+// A tablet's own view of its replicas (`ops gettablestatus`, `ops loadtable`),
+// ordered by tid, pid: an aligned table, or one JSON object per replica.
+void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json);
+
 // Rows ordered by table name, pid, leader first, then endpoint.
 std::vector<ReplicaRow> ReplicaRows(const std::vector<v1::TableInfo>& tables);
 // As OpenMLDB's showtable table, or one JSON object per replica.

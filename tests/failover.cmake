@@ -20,3 +20,8 @@ add_dependencies(playground_failover_test ops nameserver tablet)
 kv_add_test(playground_soak_test playground_soak_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
             LIBS kv_ops LABELS playground failover soak)
 add_dependencies(playground_soak_test ops nameserver tablet)
+
+# The manual restore of a partition (docs/ops.md), with the `ops` binary.
+kv_add_test(playground_restore_test playground_restore_test.cc ops_run_util.cc
+            $<TARGET_OBJECTS:kv_playground_failover_util> LIBS kv_ops LABELS playground restore)
+add_dependencies(playground_restore_test ops nameserver tablet)

@@ -295,18 +295,27 @@ TEST_CASE("recovery: a tablet that comes back follows the leader and is alive on
     CHECK(nlohmann::json::parse(op.params_json()).at("target_offset") == 30);
     CHECK(cluster.Partition("t").leader() == new_leader.endpoint());
   }
-  SECTION("needs a snapshot: the op fails saying so, the replica stays not alive; recovertable after a fix") {
+  SECTION("needs a snapshot: the op waits while the leader sends it, and is done once the follower caught up") {
     new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 0, true);
     cluster.Cont(old_leader);
-    const v1::OpInfo failed = cluster.WaitFinalOp("kRecoverTableOP", "t");
-    CHECK(failed.status() == "kFailed");
-    CHECK(failed.error().find("snapshot transfer is not implemented yet") != std::string::npos);
+    // The op reaches kWaitCatchUp and stays there while the snapshot is "sent".
+    REQUIRE(Eventually(
+        [&] {
+          for (const v1::OpInfo& op : cluster.Ops("t")) {
+            if (op.type() == "kRecoverTableOP" && op.current_task() == "kWaitCatchUp") return true;
+          }
+          return false;
+        },
+        10s));
+    const uint64_t later = new_leader.heartbeats() + 5;
+    REQUIRE(Eventually([&] { return new_leader.heartbeats() >= later; }, 5s));
+    CHECK_FALSE(cluster.FinalOp("kRecoverTableOP", "t").has_value());
     CHECK_FALSE(AliveOn(cluster.Partition("t"), old_leader.endpoint()));
-
+    // The snapshot installed, the follower caught up from the WAL.
     new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 30, false);
-    const v1::SubmitOpsResponse again = cluster.client->RecoverTable("t", 0, old_leader.endpoint());
-    REQUIRE(again.error().code() == v1::OK);
-    CHECK(cluster.WaitOp(again.op_ids(0)).status() == "kDone");
+    const v1::OpInfo op = cluster.WaitFinalOp("kRecoverTableOP", "t");
+    INFO(op.error());
+    CHECK(op.status() == "kDone");
     CHECK(AliveOn(cluster.Partition("t"), old_leader.endpoint()));
   }
 }
@@ -364,6 +373,22 @@ TEST_CASE("offlineendpoint and recoverendpoint: leadership moves off and the rep
   const uint64_t later = other.heartbeats() + 10;
   REQUIRE(Eventually([&] { return other.heartbeats() >= later; }, 5s));
   CHECK(cluster.Ops().size() == ops_after_offline);
+
+  // The mark is persisted: a restarted nameserver leaves them alone too, and
+  // places nothing new there.
+  cluster.RestartNameServer([] {});
+  const uint64_t after_restart = other.heartbeats() + 10;
+  REQUIRE(Eventually([&] { return other.heartbeats() >= after_restart; }, 5s));
+  CHECK(cluster.Ops().size() == ops_after_offline);
+  const v1::ShowTabletResponse tablets = cluster.client->ShowTablet();
+  for (const v1::TabletInfo& t : tablets.tablets()) CHECK(t.taken_offline() == (t.endpoint() == target));
+  const v1::CreateTableResponse two = cluster.client->CreateTable("two", 2, 2);
+  REQUIRE(two.error().code() == v1::OK);
+  for (uint32_t pid = 0; pid < 2; ++pid) {
+    const v1::PartitionInfo p = cluster.Partition("two", pid);
+    CHECK(p.replicas_size() == 2);
+    for (const v1::ReplicaInfo& r : p.replicas()) CHECK(r.endpoint() != target);
+  }
 
   const v1::SubmitOpsResponse back = cluster.client->RecoverEndpoint(target);
   REQUIRE(back.error().code() == v1::OK);

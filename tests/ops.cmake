@@ -8,7 +8,7 @@ kv_add_test(client_test client_routing_test.cc client_scan_test.cc client_retry_
             LIBS kv_client LABELS client)
 kv_add_test(ops_test ops_args_test.cc LIBS kv_ops LABELS ops)
 kv_add_test(playground_process_test playground_process_test.cc LIBS kv_ops LABELS playground)
-kv_add_test(ops_cli_test ops_cli_test.cc playground_test_util.cc LIBS kv_ops LABELS ops playground)
+kv_add_test(ops_cli_test ops_cli_test.cc ops_run_util.cc playground_test_util.cc LIBS kv_ops LABELS ops playground)
 kv_add_test(playground_cluster_test playground_cluster_test.cc playground_test_util.cc
             LIBS kv_ops LABELS playground)
 kv_add_test(playground_failure_test playground_failure_test.cc playground_test_util.cc

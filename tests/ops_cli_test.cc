@@ -2,64 +2,17 @@
 // 2 bad usage), one-line errors, --json lines, $KV_NS; first without a
 // cluster, then against a live 2-tablet playground.
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <set>
-#include <sstream>
 
 #include "common/file.h"
 #include "ops/free_port.h"
+#include "tests/ops_run_util.h"
 #include "tests/playground_test_util.h"
 #include "tests/test_util.h"
 
 using namespace kv;
 using namespace kv::test;
-
-namespace {
-
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-  // Errors are one line.
-  bool OneLineError() const { return !err.empty() && err.find('\n') == err.size() - 1; }
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs ops with args; kv_ns unset when empty; stdin from `input` (empty: /dev/null).
-Run RunOps(const TempDir& tmp, const std::vector<std::string>& args, const std::string& kv_ns = "",
-           const std::string& input = "") {
-  std::string cmd = kv_ns.empty() ? "env -u KV_NS " : "env KV_NS=" + Quote(kv_ns) + " ";
-  cmd += Quote(KV_BINARY_DIR "/ops/ops");
-  for (const std::string& a : args) cmd += " " + Quote(a);
-  std::string in = "/dev/null";
-  if (!input.empty()) {
-    in = tmp / "stdin";
-    WriteFile(in, input);
-  }
-  cmd += " < " + Quote(in) + " > " + Quote(tmp / "out") + " 2> " + Quote(tmp / "err");
-  const int status = std::system(cmd.c_str());
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFile(tmp / "out");
-  r.err = ReadFile(tmp / "err");
-  return r;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-}  // namespace
 
 TEST_CASE("ops without a nameserver, or with bad flags, is a usage error (exit 2)", "[ops][cli]") {
   TempDir tmp;
@@ -67,6 +20,11 @@ TEST_CASE("ops without a nameserver, or with bad flags, is a usage error (exit 2
   CHECK(none.code == 2);
   CHECK(none.OneLineError());
   CHECK_THAT(none.err, Catch::Contains("--ns") && Catch::Contains("KV_NS"));
+  // A flag before the command's name: said so, not "arguments not expected".
+  Run before = RunOps(tmp, {"--ns", "127.0.0.1:1", "showtable"});
+  CHECK(before.code == 2);
+  CHECK(before.OneLineError());
+  CHECK_THAT(before.err, Catch::Contains("put it after the command's name"));
 
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"count", "t1", "--ns", "nohostport"},
@@ -93,6 +51,44 @@ TEST_CASE("ops against a nameserver that does not answer fails (exit 1) at its t
   CHECK(r.code == 1);
   CHECK(r.OneLineError());
   CHECK_THAT(r.err, Catch::Contains("gave up") && Catch::Contains(nowhere));
+}
+
+TEST_CASE("ops loadtable and gettablestatus: bad usage is exit 2, a tablet that does not answer exit 1",
+          "[ops][cli]") {
+  TempDir tmp;
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"loadtable"},
+           {"loadtable", "127.0.0.1:1", "t1", "1"},
+           {"loadtable", "127.0.0.1:1", "t1", "1", "0", "extra"},
+           {"loadtable", "127.0.0.1:1", "t1", "one", "0"},
+           {"loadtable", "127.0.0.1:1", "t1", "1", "-1"},
+           {"loadtable", "nohostport", "t1", "1", "0"},
+           {"loadtable", "127.0.0.1:99999", "t1", "1", "0"},
+           {"gettablestatus"},
+           {"gettablestatus", "127.0.0.1:1", "1"},
+           {"gettablestatus", "127.0.0.1:1", "1", "0", "2"},
+           {"gettablestatus", "127.0.0.1:1", "x", "0"},
+           {"gettablestatus", "host:port"},
+           {"gettablestatus", "127.0.0.1:1", "--timeout-ms", "0"},
+       }) {
+    Run r = RunOps(tmp, bad);
+    INFO(Catch::Detail::stringify(bad) << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.OneLineError());
+  }
+  std::set<int> taken;
+  const std::string nowhere = "127.0.0.1:" + std::to_string(*ops::PickFreePort(&taken));
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
+           {"loadtable", nowhere, "t1", "1", "0", "--timeout-ms", "300"},
+           {"gettablestatus", nowhere, "--timeout-ms", "300"},
+           {"gettablestatus", nowhere, "1", "0", "--json", "--timeout-ms", "300"},
+       }) {
+    Run r = RunOps(tmp, cmd);
+    INFO(cmd.front() << ": " << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.OneLineError());
+    CHECK_THAT(r.err, Catch::Contains("tablet " + nowhere));
+  }
 }
 
 TEST_CASE("ops on a live cluster: data and admin commands, exit codes and JSON lines", "[ops][cli][playground]") {

@@ -1,5 +1,6 @@
 #include "tests/playground_failover_util.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "tests/playground_test_util.h"
@@ -80,6 +81,22 @@ size_t MissingOf(client::Client& client, const std::vector<std::string>& keys) {
     if (!got.ok() || !got->has_value() || **got != "v-" + key) ++missing;
   }
   return missing;
+}
+
+void CreateT(client::Client& client, uint32_t partitions, uint32_t replicas) {
+  v1::CreateTableRequest create;
+  create.set_name("t");
+  create.set_partitions(partitions);
+  create.set_replicas(replicas);
+  auto table = client.CreateTable(create);
+  INFO(table.status().message());
+  REQUIRE(table.ok());
+}
+
+bool OpsFinal(client::Client& client) {
+  auto ops = client.ShowOpStatus();
+  if (!ops.ok()) return false;
+  return std::all_of(ops->begin(), ops->end(), [](const v1::OpInfo& op) { return op.current_task() == "-"; });
 }
 
 }  // namespace kv::test

@@ -51,6 +51,12 @@ enum class Alive { kAny, kAll };
 // metadata (recovered). Fails the test, saying what still differs, otherwise.
 void RequireConverged(client::Client& client, const ops::Playground& pg, size_t replicas, Alive alive = Alive::kAny);
 
+// The table "t" with partitions x replicas, acks majority (fails the test otherwise).
+void CreateT(client::Client& client, uint32_t partitions, uint32_t replicas);
+
+// Every op of every table ended (kDone or not: the caller checks).
+bool OpsFinal(client::Client& client);
+
 // How many of keys "t" does not hold with the value the load wrote.
 size_t MissingOf(client::Client& client, const std::vector<std::string>& keys);
 

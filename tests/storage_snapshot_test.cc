@@ -5,6 +5,7 @@
 
 #include "cluster/storage/rebuild.h"
 #include "cluster/storage/retention.h"
+#include "common/file.h"
 #include "tests/storage_test_util.h"
 #include "tests/wal_test_util.h"
 #include "wal/reader.h"
@@ -198,4 +199,51 @@ TEST_CASE("retention deletes obsolete segments after a snapshot, and the replica
   CHECK(rebuilt->records_replayed == 60);
   CHECK(r->Count().value() == 360);
   CHECK(storage::PlanRebuild(h.dir, 100).status().IsFailedPrecondition());
+}
+
+TEST_CASE("pruning keeps the newest snapshots, pinned ones and unreadable ones", "[storage][retention]") {
+  test::ReplicaHarness h;
+  auto r = h.OpenLeader(1);
+  for (int i = 0; i < 4; ++i) {
+    test::WriteTestPuts(*r, 1, 10, 5);
+    REQUIRE(r->CreateSnapshot().ok());  // at 10, 20, 30, 40
+  }
+  // An unreadable one, older than all: evidence for an operator, never deleted.
+  const std::string broken = h.dir + "/snapshots/00000000000000000005";
+  REQUIRE(CreateDirs(broken).ok());
+  REQUIRE(WriteFileAtomic(broken + "/manifest.json", "{not json").ok());
+
+  auto deleted = r->PruneSnapshots(2, {20});
+  REQUIRE(deleted.ok());
+  CHECK(deleted->size() == 1);  // 10
+  std::vector<uint64_t> left;
+  for (const storage::SnapshotInfo& s : r->ListSnapshots().value()) left.push_back(s.offset);
+  CHECK(left == std::vector<uint64_t>{5, 20, 30, 40});
+  CHECK(ListDir(h.dir + "/snapshots").value().size() == 4);  // no hidden leftover
+
+  REQUIRE(r->PruneSnapshots(1, {}).ok());
+  left.clear();
+  for (const storage::SnapshotInfo& s : r->ListSnapshots().value()) left.push_back(s.offset);
+  CHECK(left == std::vector<uint64_t>{5, 40});
+  // keep 0 still keeps the newest: WAL retention relies on it.
+  REQUIRE(r->PruneSnapshots(0, {}).ok());
+  CHECK(r->ListSnapshots()->size() == 2);
+}
+
+TEST_CASE("installing a snapshot moves the follower's own later snapshots to quarantine", "[storage][snapshot]") {
+  test::ReplicaHarness lh, fh;
+  auto leader = lh.OpenLeader(3);
+  test::WriteTestPuts(*leader, 3, 50, 10);
+  REQUIRE(leader->CreateSnapshot().ok());
+  auto follower = fh.OpenLeader(1);  // a longer log of an older term, with its own snapshot past 50
+  test::WriteTestPuts(*follower, 1, 80, 10);
+  REQUIRE(follower->CreateSnapshot().ok());
+
+  Status s = follower->InstallSnapshot(lh.dir + "/snapshots/00000000000000000050");
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  std::vector<uint64_t> left;
+  for (const storage::SnapshotInfo& info : follower->ListSnapshots().value()) left.push_back(info.offset);
+  CHECK(left == std::vector<uint64_t>{50});
+  CHECK(test::QuarantineFolders(fh.quarantine, "truncated-snapshot").size() == 1);
 }

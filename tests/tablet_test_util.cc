@@ -140,6 +140,14 @@ v1::ReplicaStatus Status(TestTablet& t, uint32_t tid, uint32_t pid, bool with_ch
   return resp.replicas(0);
 }
 
+v1::LoadReplicaResponse LoadReplica(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& table) {
+  v1::LoadReplicaRequest req;
+  req.mutable_partition()->set_tid(tid);
+  req.mutable_partition()->set_pid(pid);
+  req.set_table_name(table);
+  return Call(&v1::Tablet::Stub::LoadReplica, t, req);
+}
+
 v1::Error CreateReplica(TestTablet& t, const v1::ReplicaSpec& spec) {
   v1::CreateReplicaRequest req;
   *req.mutable_spec() = spec;

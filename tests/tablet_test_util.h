@@ -72,6 +72,7 @@ v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::stri
 v1::GetResponse Get(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key);
 v1::ReplicaStatus Status(TestTablet& t, uint32_t tid, uint32_t pid, bool with_checksum = false);
 v1::Error CreateReplica(TestTablet& t, const v1::ReplicaSpec& spec);
+v1::LoadReplicaResponse LoadReplica(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& table);
 v1::ChangeRoleResponse ChangeRole(TestTablet& t, const v1::ReplicaSpec& spec);
 v1::AppendResponse Append(TestTablet& t, const v1::AppendRequest& req);
 

@@ -9,6 +9,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cluster/client/mutex_checks.h"
 #include "cluster/nameserver/nameserver_process.h"
 #include "common/file.h"
 
@@ -41,6 +42,7 @@ kv::Status SetUpLogging(const std::string& data_dir, const std::string& level) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  kv::client::DisableMutexDeadlockDetection();
   kv::ns::NameServerOptions options;
   int64_t offline_ms = options.timing.tablet_offline_timeout.count();
   int64_t lease_ms = options.timing.lease.count();

@@ -198,6 +198,7 @@ Result<std::vector<v1::TabletInfo>> NameServer::ShowTablet() const {
     v1::TabletInfo& info = out.emplace_back();
     info.set_endpoint(endpoint);
     info.set_state(std::string(TabletStateName(tablet.meta.state)));
+    info.set_taken_offline(tablet.meta.taken_offline);
     const uint64_t since = tablet.meta.state_changed_at_ms;
     info.set_age_ms(now_ms > since ? now_ms - since : 0);
     const Clock::time_point heard = tablet.last_heartbeat.value_or(tablet.watched_since);

@@ -144,6 +144,7 @@ class NameServer {
   void RecordHeartbeatLocked(TabletEntry& tablet, const v1::HeartbeatRequest& request);
   std::vector<v1::LeaseGrant> LeasesLocked(const std::string& endpoint) const;
   v1::TableInfo TableInfoLocked(const TableMeta& table) const;
+  // The tablets that are kTabletHealthy and not taken offline (TabletMeta::Usable).
   std::vector<std::string> HealthyTabletsLocked() const;
   Status SetTabletStateLocked(TabletEntry& tablet, TabletState state);
 
@@ -202,7 +203,11 @@ class NameServer {
   // (ties: by endpoint); "" when there is none.
   std::string LeastLoadedTargetLocked(const PartitionMeta& partition) const;
   Result<const PartitionMeta*> FindPartitionLocked(const std::string& table, uint32_t pid) const;
-  bool TabletHealthyLocked(const std::string& endpoint) const;
+  bool TabletHealthyLocked(const std::string& endpoint) const;  // TabletMeta::Usable
+  // Persists tablet.meta with taken_offline set to `taken`.
+  Status SetTakenOfflineLocked(TabletEntry& tablet, bool taken);
+  // Persists a changed copy of tablet.meta, then keeps it.
+  Status ChangeTabletLocked(TabletEntry& tablet, const std::function<void(TabletMeta&)>& change);
 
   // Task functions (nameserver_op_tasks.cc), one per task type; each is
   // idempotent and takes mu_ only around metadata, never around a tablet call.

@@ -279,6 +279,7 @@ Status NameServer::WaitCatchUpTask(op::TaskContext& ctx) {
   id.set_pid(*ctx.op.pid);
   const auto deadline = std::chrono::steady_clock::now() + kCatchUpDeadline;
   uint64_t match = 0;
+  bool needs_snapshot = false;  // the leader is sending it a snapshot: transient, so keep waiting
   while (!ctx.should_stop()) {
     KV_ASSIGN_OR_RETURN(v1::ReplicaStatus status, tablets_client_.GetStatus(leader, id));
     if (status.role() != v1::LEADER || status.term() != term) {
@@ -287,19 +288,24 @@ Status NameServer::WaitCatchUpTask(op::TaskContext& ctx) {
     }
     for (const v1::FollowerProgress& f : status.followers()) {
       if (f.endpoint() != endpoint) continue;
-      if (f.needs_snapshot()) {
-        return Status::InvalidArgument(endpoint + " needs records of " + Where(ctx.op) + " that " + leader +
-                                       "'s WAL no longer holds: it can only catch up from a snapshot, and "
-                                       "snapshot transfer is not implemented yet");
+      if (f.needs_snapshot() && !needs_snapshot) {
+        spdlog::info("op {}: {}: {} is behind {}'s WAL; waiting while the leader sends it a snapshot", ctx.op.id,
+                     Where(ctx.op), endpoint, leader);
       }
+      needs_snapshot = f.needs_snapshot();
       match = f.match_offset();
     }
     if (match >= target) return Status::OK();
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(kCatchUpPoll);
   }
-  return Status::IOError(endpoint + " has not caught up with " + leader + ": match offset " + std::to_string(match) +
-                         " of " + std::to_string(target));
+  const std::string why =
+      needs_snapshot ? " (it still needs a snapshot: the leader's WAL no longer holds what it lacks; see the leader's "
+                       "tablet.log for the transfer)"
+                     : "";
+  return Status::IOError(endpoint + " has not caught up with " + leader + " in " +
+                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kCatchUpDeadline).count()) +
+                         " s: match offset " + std::to_string(match) + " of " + std::to_string(target) + why);
 }
 
 Status NameServer::MarkRecoveredTask(op::TaskContext& ctx) {

@@ -79,7 +79,7 @@ Result<const PartitionMeta*> NameServer::FindPartitionLocked(const std::string& 
 
 bool NameServer::TabletHealthyLocked(const std::string& endpoint) const {
   auto it = tablets_.find(endpoint);
-  return it != tablets_.end() && it->second.meta.state == TabletState::kHealthy;
+  return it != tablets_.end() && it->second.meta.Usable();
 }
 
 bool NameServer::NeedsLeaderLocked(const PartitionMeta& partition) const {
@@ -248,8 +248,11 @@ Result<NameServer::Submitted> NameServer::UpdateTableAlive(const std::string& ta
 Result<NameServer::Submitted> NameServer::OfflineEndpoint(const std::string& endpoint) {
   std::lock_guard lock(mu_);
   KV_ASSIGN_OR_RETURN(std::shared_ptr<op::OpRunner> runner, RunnerLocked());
-  if (tablets_.count(endpoint) == 0) return Status::NotFound("no tablet " + endpoint + " (see showtablet)");
-  // Taken out on purpose: auto_failover must not bring these replicas back.
+  auto tablet = tablets_.find(endpoint);
+  if (tablet == tablets_.end()) return Status::NotFound("no tablet " + endpoint + " (see showtablet)");
+  // Taken out on purpose: auto_failover must not bring these replicas back,
+  // not even after a nameserver restart, until recoverendpoint.
+  KV_RETURN_IF_ERROR(SetTakenOfflineLocked(tablet->second, true));
   std::erase_if(recover_pending_, [&](const auto& entry) { return std::get<2>(entry) == endpoint; });
   Submitted out;
   for (const auto& [name, table] : tables_) {
@@ -273,11 +276,13 @@ Result<NameServer::Submitted> NameServer::OfflineEndpoint(const std::string& end
 Result<NameServer::Submitted> NameServer::RecoverEndpoint(const std::string& endpoint) {
   std::lock_guard lock(mu_);
   KV_ASSIGN_OR_RETURN(std::shared_ptr<op::OpRunner> runner, RunnerLocked());
-  if (tablets_.count(endpoint) == 0) return Status::NotFound("no tablet " + endpoint + " (see showtablet)");
-  if (!TabletHealthyLocked(endpoint)) {
+  auto tablet = tablets_.find(endpoint);
+  if (tablet == tablets_.end()) return Status::NotFound("no tablet " + endpoint + " (see showtablet)");
+  if (tablet->second.meta.state != TabletState::kHealthy) {
     return Status::FailedPrecondition("cannot recover onto " + endpoint +
                                       ": it is not a healthy tablet (see showtablet)");
   }
+  KV_RETURN_IF_ERROR(SetTakenOfflineLocked(tablet->second, false));
   Submitted out;
   for (op::Op& op : RecoverEndpointOpsLocked(endpoint)) {
     const std::string where = "table " + op.table + " pid " + std::to_string(*op.pid);

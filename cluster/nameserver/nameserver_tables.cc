@@ -107,7 +107,7 @@ Status Summarize(const std::vector<Status>& outcomes, const std::string& what) {
 std::vector<std::string> NameServer::HealthyTabletsLocked() const {
   std::vector<std::string> healthy;  // sorted: tablets_ is a map
   for (const auto& [endpoint, tablet] : tablets_) {
-    if (tablet.meta.state == TabletState::kHealthy) healthy.push_back(endpoint);
+    if (tablet.meta.Usable()) healthy.push_back(endpoint);
   }
   return healthy;
 }

@@ -111,12 +111,27 @@ void NameServer::CheckTablets() {
   AutoBalanceLocked();
 }
 
-Status NameServer::SetTabletStateLocked(TabletEntry& tablet, TabletState state) {
+Status NameServer::ChangeTabletLocked(TabletEntry& tablet, const std::function<void(TabletMeta&)>& change) {
   TabletMeta meta = tablet.meta;
-  meta.state = state;
-  meta.state_changed_at_ms = WallClockMs();
+  change(meta);
   KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveTablet(meta)));
   tablet.meta = std::move(meta);
+  return Status::OK();
+}
+
+Status NameServer::SetTabletStateLocked(TabletEntry& tablet, TabletState state) {
+  return ChangeTabletLocked(tablet, [&](TabletMeta& meta) {
+    meta.state = state;
+    meta.state_changed_at_ms = WallClockMs();
+  });
+}
+
+Status NameServer::SetTakenOfflineLocked(TabletEntry& tablet, bool taken) {
+  if (tablet.meta.taken_offline == taken) return Status::OK();
+  KV_RETURN_IF_ERROR(ChangeTabletLocked(tablet, [&](TabletMeta& meta) { meta.taken_offline = taken; }));
+  spdlog::info("tablet {} {}", tablet.meta.endpoint,
+               taken ? "taken offline by offlineendpoint: auto_failover, placement and balance leave it alone"
+                     : "back in use (recoverendpoint)");
   return Status::OK();
 }
 

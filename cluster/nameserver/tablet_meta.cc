@@ -33,6 +33,7 @@ std::string EncodeTablet(const TabletMeta& tablet) {
   doc["state"] = TabletStateName(tablet.state);
   doc["registered_at_ms"] = tablet.registered_at_ms;
   doc["state_changed_at_ms"] = tablet.state_changed_at_ms;
+  doc["taken_offline"] = tablet.taken_offline;
   return doc.dump();
 }
 
@@ -46,6 +47,10 @@ Result<TabletMeta> DecodeTablet(std::string_view text, const std::string& key) {
   KV_ASSIGN_OR_RETURN(tablet.state, ParseTabletState(state, key));
   KV_ASSIGN_OR_RETURN(tablet.registered_at_ms, ReadUint(doc, "registered_at_ms", key));
   KV_ASSIGN_OR_RETURN(tablet.state_changed_at_ms, ReadUint(doc, "state_changed_at_ms", key));
+  // Absent in documents written before it existed: not taken offline.
+  if (doc.contains("taken_offline")) {
+    KV_ASSIGN_OR_RETURN(tablet.taken_offline, ReadBool(doc, "taken_offline", key));
+  }
   if (key != TabletKey(tablet.endpoint)) {
     return Status::Corruption(key + ": holds the tablet at '" + tablet.endpoint + "'");
   }

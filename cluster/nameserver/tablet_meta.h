@@ -22,6 +22,13 @@ struct TabletMeta {
   TabletState state = TabletState::kHealthy;
   uint64_t registered_at_ms = 0;     // wall clock of the last RegisterTablet
   uint64_t state_changed_at_ms = 0;  // wall clock of the last change of state
+  // Set by offlineendpoint, cleared by recoverendpoint: an operator took the
+  // tablet out, so neither auto_failover nor placement nor the balancer uses
+  // it, even while it heartbeats and across nameserver restarts.
+  bool taken_offline = false;
+
+  // Heartbeating and not taken out: may lead, be placed on, be recovered onto.
+  bool Usable() const { return state == TabletState::kHealthy && !taken_offline; }
 };
 
 // "/tablets/<endpoint>".

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -156,6 +157,9 @@ class Replica {
   // Deletes the WAL segments below min(newest snapshot, follower_low_water_mark),
   // keeping the newest keep_extra_segments of them (retention.h).
   Result<RetentionResult> PurgeObsoleteWal(uint64_t follower_low_water_mark, uint32_t keep_extra_segments);
+  // Deletes every readable snapshot older than the newest `keep` readable
+  // ones, except the `pinned` offsets (snapshot_prune.h); returns their folders.
+  Result<std::vector<std::string>> PruneSnapshots(size_t keep, const std::set<uint64_t>& pinned);
 
   // Invariant 2 for a divergent follower: keeps offsets 1..offset. The WAL's
   // suffix and any snapshot past offset go to quarantine; when the DB had

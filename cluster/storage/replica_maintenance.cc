@@ -11,6 +11,7 @@
 #include "cluster/storage/replica.h"
 #include "cluster/storage/retention.h"
 #include "cluster/storage/snapshot_create.h"
+#include "cluster/storage/snapshot_prune.h"
 #include "common/file.h"
 #include "common/quarantine.h"
 #include "wal/tail.h"
@@ -34,6 +35,21 @@ Result<SnapshotManifest> Replica::CreateSnapshot() {
 }
 
 Result<std::vector<SnapshotInfo>> Replica::ListSnapshots() const { return storage::ListSnapshots(paths_.dir); }
+
+// Moves every snapshot past offset into quarantine (they hold records the log no longer has); returns where.
+static Result<std::vector<std::string>> QuarantineSnapshotsAfter(const ReplicaPaths& paths, uint64_t offset,
+                                                                 const std::string& quarantine_root,
+                                                                 const std::string& command) {
+  std::vector<std::string> moved;
+  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths.dir));
+  for (const SnapshotInfo& s : snapshots) {
+    if (s.offset <= offset) continue;
+    KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(quarantine_root, "truncated-snapshot", command));
+    KV_RETURN_IF_ERROR(MoveDbIntoQuarantine(q, s.dir, "snapshot past offset " + std::to_string(offset)));
+    moved.push_back(q.dir());
+  }
+  return moved;
+}
 
 // Makes the verified snapshot at src this replica's snapshots/<offset>, unless it already is.
 static Status AdoptSnapshot(const std::string& src, const SnapshotManifest& m, const ReplicaPaths& paths) {
@@ -67,9 +83,10 @@ Status Replica::InstallSnapshot(const std::string& snapshot_dir) {
   CloseFiles();
   Status step = [&]() -> Status {
     // The log continues after the snapshot: the old one, whatever it held, is kept in quarantine.
-    KV_RETURN_IF_ERROR(wal::TruncateAfter(paths_.wal, 0, options_.quarantine_root,
-                                          "install snapshot " + snapshot_dir + " into " + paths_.dir)
-                           .status());
+    const std::string command = "install snapshot " + snapshot_dir + " into " + paths_.dir;
+    KV_RETURN_IF_ERROR(wal::TruncateAfter(paths_.wal, 0, options_.quarantine_root, command).status());
+    // Its own snapshots past the installed one came from a log that is gone now.
+    KV_RETURN_IF_ERROR(QuarantineSnapshotsAfter(paths_, m.position.offset, options_.quarantine_root, command).status());
     return RebuildDb(paths_.dir, m.position.offset, env_, MaintenanceOptions("install snapshot")).status();
   }();
   return ReopenAfter(step);
@@ -98,6 +115,20 @@ Result<RetentionResult> Replica::PurgeObsoleteWal(uint64_t follower_low_water_ma
   return out;
 }
 
+Result<std::vector<std::string>> Replica::PruneSnapshots(size_t keep, const std::set<uint64_t>& pinned) {
+  std::lock_guard<std::mutex> s(snapshot_mu_);  // no snapshot is being sealed meanwhile
+  std::shared_lock<std::shared_mutex> l(life_mu_);
+  KV_RETURN_IF_ERROR(Usable());
+  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths_.dir));
+  std::vector<std::string> deleted;
+  for (const SnapshotInfo& old : PlanSnapshotPrune(snapshots, keep, pinned)) {
+    KV_RETURN_IF_ERROR(DeleteSnapshotFolder(paths_.snapshots, old));
+    deleted.push_back(old.dir);
+  }
+  if (!deleted.empty()) Log().info("{}: deleted {} snapshot(s) older than the newest {}", paths_.dir, deleted.size(), keep);
+  return deleted;
+}
+
 Result<TruncateOutcome> Replica::TruncateAfter(uint64_t offset) {
   std::lock_guard<std::mutex> f(follower_mu_);
   std::unique_lock<std::shared_mutex> l(life_mu_);
@@ -120,13 +151,7 @@ Result<TruncateOutcome> Replica::TruncateAfterLocked(uint64_t offset) {
   Status step = [&]() -> Status {
     KV_ASSIGN_OR_RETURN(out.wal, wal::TruncateAfter(paths_.wal, keep_through, options_.quarantine_root, command));
     // Snapshots past the cut hold the divergent records too.
-    KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths_.dir));
-    for (const SnapshotInfo& s : snapshots) {
-      if (s.offset <= offset) continue;
-      KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(options_.quarantine_root, "truncated-snapshot", command));
-      KV_RETURN_IF_ERROR(MoveDbIntoQuarantine(q, s.dir, "snapshot past offset " + std::to_string(offset)));
-      out.moved_snapshots.push_back(q.dir());
-    }
+    KV_ASSIGN_OR_RETURN(out.moved_snapshots, QuarantineSnapshotsAfter(paths_, offset, options_.quarantine_root, command));
     if (!db_past_cut) return Status::OK();
     KV_ASSIGN_OR_RETURN(out.rebuild, RebuildDb(paths_.dir, offset, env_, MaintenanceOptions("truncate")));
     return Status::OK();

@@ -5,6 +5,7 @@
 //   DATA_DIR/tablet.json   {format_version, endpoint, tablet_id}
 //   DATA_DIR/partitions/   one folder per replica (cluster/storage/layout.h)
 //   DATA_DIR/quarantine/   what was cut, replaced or dropped
+//   DATA_DIR/staging/      snapshots being received from a leader (emptied at start)
 #pragma once
 
 #include <string>
@@ -32,6 +33,7 @@ class DataDir {
   const std::string& recorded_endpoint() const { return recorded_endpoint_; }
   std::string partitions_dir() const { return dir_ + "/partitions"; }
   std::string quarantine_dir() const;
+  std::string staging_dir() const { return dir_ + "/staging"; }
 
  private:
   DataDir(std::string dir, FileLock lock) : dir_(std::move(dir)), lock_(std::move(lock)) {}

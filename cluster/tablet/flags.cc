@@ -52,6 +52,25 @@ int ParseTabletFlags(int argc, char** argv, TabletFlags* flags) {
   app.add_option("--block-cache-mb", flags->block_cache_mb, "RocksDB block cache shared by every replica, in MiB")
       ->check(CLI::Range(1u, 1u << 20))
       ->capture_default_str();
+  app.add_option("--snapshot-every-records", flags->snapshot_every_records,
+                 "a replica takes a snapshot once this many records were applied since its newest one")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--wal-keep-extra-segments", flags->wal_keep_extra_segments,
+                 "WAL segments kept beyond what the newest snapshot and the followers need")
+      ->check(CLI::Range(0u, 1u << 20))
+      ->capture_default_str();
+  app.add_option("--snapshots-to-keep", flags->snapshots_to_keep, "snapshots kept per replica, the newest ones")
+      ->check(CLI::Range(1u, 1000u))
+      ->capture_default_str();
+  app.add_option("--retention-interval-ms", flags->retention_interval_ms,
+                 "how often each replica is looked at for a snapshot and obsolete WAL segments")
+      ->check(CLI::Range(10u, 24u * 3600 * 1000))
+      ->capture_default_str();
+  app.add_option("--follower-grace-s", flags->follower_grace_s,
+                 "a follower silent this long no longer holds the leader's WAL back (it gets a snapshot when back)")
+      ->check(CLI::Range(1u, 30u * 24 * 3600))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -41,6 +41,8 @@ class FollowerStream {
   void Remove(Replicator* r);
   // A leader's log grew: run a round now.
   void Wake();
+  // The follower tablet's stub, for calls outside the rounds (a snapshot transfer).
+  v1::Tablet::Stub& stub() { return stub_; }
 
  private:
   using SteadyTime = std::chrono::steady_clock;

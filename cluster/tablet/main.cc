@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 
+#include "cluster/client/mutex_checks.h"
 #include "cluster/tablet/flags.h"
 #include "cluster/tablet/log.h"
 #include "cluster/tablet/tablet_server.h"
@@ -59,6 +60,12 @@ int Run(int argc, char** argv) {
   options.endpoint = flags.endpoint;
   options.nameservers = flags.nameservers;
   options.tablet.storage.block_cache_bytes = uint64_t{flags.block_cache_mb} << 20;
+  kv::tablet::RetentionOptions& retention = options.tablet.partition.retention;
+  retention.snapshot_every_records = flags.snapshot_every_records;
+  retention.wal_keep_extra_segments = flags.wal_keep_extra_segments;
+  retention.snapshots_to_keep = flags.snapshots_to_keep;
+  retention.interval = std::chrono::milliseconds(flags.retention_interval_ms);
+  retention.follower_grace = std::chrono::seconds(flags.follower_grace_s);
   auto server = kv::tablet::TabletServer::Start(std::move(data_dir).value(), options);
   if (!server.ok()) {
     Log().error("cannot start: {}", server.status().message());
@@ -76,6 +83,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  kv::client::DisableMutexDeadlockDetection();
   try {
     return Run(argc, argv);
   } catch (const std::exception& e) {

@@ -130,6 +130,7 @@ Error Partition::Lead(const v1::ReplicaSpec& spec, const ReplicaSettings& wanted
   }
   progress_ = std::move(kept);
   followers_ = followers;
+  if (!already) lead_since_ = std::chrono::steady_clock::now();
   const uint64_t next = replica_->Applied().offset + 1;
   for (const std::string& f : followers_) {
     replicators_.push_back(std::make_unique<Replicator>(
@@ -168,6 +169,7 @@ Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaSta
   std::shared_lock<std::shared_mutex> open(open_mu_);
   if (closed_) return NotHosted(key_.ToString());
   SetPartitionId(key_, status->mutable_partition());
+  status->set_state(v1::TABLE_NORMAL);
   const storage::Descriptor desc = replica_->descriptor();
   status->set_table_name(desc.table);
   status->set_term(desc.term);

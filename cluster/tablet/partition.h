@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@
 #include "cluster/tablet/replica_settings.h"
 #include "cluster/tablet/replication_source.h"
 #include "cluster/tablet/replicator.h"
+#include "cluster/tablet/retention_policy.h"
+#include "cluster/tablet/snapshot_receiver.h"
 #include "cluster/tablet/tail_buffer.h"
 
 namespace kv::tablet {
@@ -40,6 +43,7 @@ struct PartitionOptions {
   std::string endpoint;  // this tablet's
   std::chrono::milliseconds majority_timeout{2000};
   ReplicationOptions replication;
+  RetentionOptions retention;
   size_t tail_records = 65536;
   size_t tail_bytes = 64 << 20;
   uint32_t scan_default_limit = 1000;
@@ -90,6 +94,18 @@ class Partition : public ReplicationSource {
 
   // Follower path (invariants 2 and 3).
   void Append(const v1::AppendRequest& req, v1::AppendResponse* resp);
+  // A leader's snapshot (partition_snapshot.cc): the term checked as for an
+  // Append, the files received into staging_root/<tid>_<pid> (not holding
+  // the replica's locks meanwhile), verified, then installed; the answer is
+  // the replica's last (term, offset).
+  void InstallSnapshot(const v1::SnapshotHeader& header, const SnapshotChunkSource& next,
+                       const std::string& staging_root, v1::InstallSnapshotResponse* resp);
+
+  // WAL retention (partition_retention.cc, retention_policy.h): a snapshot
+  // when enough was applied since the newest, the WAL below both it and what
+  // the followers need deleted, old snapshots pruned. The tablet calls it
+  // periodically.
+  void RunRetention();
 
   // CreateReplica / ChangeRole: lead or follow at spec.term (>= the newest seen).
   Error TakeRole(const v1::ReplicaSpec& spec, storage::LogPosition* last);
@@ -106,6 +122,7 @@ class Partition : public ReplicationSource {
   bool Running(uint64_t generation) const override;
   const storage::Replica& replica() const override { return *replica_; }
   const TailBuffer& tail() const override { return tail_; }
+  Result<SnapshotToSend> SnapshotForFollower() override;
   void OnFollowerState(uint64_t generation, const std::string& follower, const FollowerState& state) override;
   void OnNewerTerm(uint64_t generation, uint64_t term) override;
 
@@ -117,6 +134,10 @@ class Partition : public ReplicationSource {
   Error Follow(uint64_t term);
   Error AcceptLeader(uint64_t term, const std::string& leader);  // an Append's term (invariant 3)
   Error AppendRecords(const v1::AppendRequest& req, v1::AppendResponse* resp);
+  Error ReceiveAndInstall(const v1::SnapshotHeader& header, const SnapshotChunkSource& next,
+                          const std::string& staging_root);
+  Error InstallReceived(const v1::SnapshotHeader& header, const std::string& dir);
+  Status Retain();  // called with open_mu_ held shared
   // Stops acting in any role: the generation ends, replicators stop, waiting writes wake up.
   void StandDown();
 
@@ -159,6 +180,12 @@ class Partition : public ReplicationSource {
   // term changes: no write of an older term reaches the WAL after the change.
   std::shared_mutex term_mu_;
 
+  // Snapshots chosen for a follower, made, or pruned one at a time; a
+  // snapshot being sent is pinned (not pruned) until its transfer ends.
+  std::mutex snapshots_mu_;
+  std::multiset<uint64_t> pinned_snapshots_;
+  std::string retention_problem_;  // the last one logged (the retention thread's only)
+
   mutable std::mutex mu_;
   std::condition_variable progress_cv_;  // a follower's match moved, or the generation ended
   ReplicaSettings settings_;
@@ -170,6 +197,8 @@ class Partition : public ReplicationSource {
   std::vector<std::string> followers_;
   std::map<std::string, FollowerState> progress_;
   std::vector<std::unique_ptr<Replicator>> replicators_;
+  std::chrono::steady_clock::time_point lead_since_{};  // this leadership's start (WAL retention's grace)
+  bool receiving_snapshot_ = false;                    // one InstallSnapshot at a time
 };
 
 }  // namespace kv::tablet

@@ -5,6 +5,7 @@
 #include "cluster/tablet/follower_stream.h"
 #include "cluster/tablet/leader_log.h"
 #include "cluster/tablet/log.h"
+#include "cluster/tablet/snapshot_sender.h"
 
 namespace kv::tablet {
 namespace {
@@ -32,6 +33,7 @@ void Replicator::Stop() {
   if (stopped_) return;
   stopped_ = true;
   stream_.Remove(this);
+  sender_.reset();  // the stream no longer calls in: a transfer in progress is cancelled here
 }
 
 void Replicator::Wake() { stream_.Wake(); }
@@ -42,6 +44,9 @@ std::optional<v1::AppendRequest> Replicator::Prepare(SteadyTime::time_point now,
     return std::nullopt;
   };
   if (!source_.Running(target_.generation)) return std::nullopt;
+  if (state_.needs_snapshot && !SnapshotStep(now)) {
+    return later(sender_ ? now + options_.max_backoff : not_before_);  // a transfer's end wakes the stream
+  }
   if (now < not_before_) return later(not_before_);
   std::vector<wal::Record> batch;
   Status read = NextBatch(&batch);
@@ -50,10 +55,7 @@ std::optional<v1::AppendRequest> Replicator::Prepare(SteadyTime::time_point now,
     not_before_ = now + NextBackoff();
     return later(not_before_);
   }
-  if (state_.needs_snapshot) {
-    not_before_ = now + options_.max_backoff;  // looks again later: the leader's WAL may have changed
-    return later(not_before_);
-  }
+  if (state_.needs_snapshot) return later(now);  // the transfer starts at the next round
   if (batch.empty() && state_.connected && now < last_contact_ + options_.idle_probe) {
     return later(last_contact_ + options_.idle_probe);
   }
@@ -101,6 +103,7 @@ milliseconds Replicator::Answered(const grpc::Status& rpc, const v1::AppendRespo
     NoteProblem("unreachable: " + rpc.error_message());
     return NextBackoff();
   }
+  state_.last_answer = SteadyTime::now();
   if (!state_.connected) {
     if (!last_problem_.empty()) Log().info("{} -> {}: reachable again", target_.partition.ToString(), target_.follower);
     state_.connected = true;
@@ -185,6 +188,63 @@ Status Replicator::BackUp(const v1::AppendResponse& mismatch) {
               target_.partition.ToString(), target_.follower, old_next - 1, mismatch.conflict_term(),
               mismatch.conflict_offset(), next_);
   return Status::OK();
+}
+
+bool Replicator::SnapshotStep(SteadyTime::time_point now) {
+  if (sender_) {
+    if (!sender_->Done()) return false;
+    const SnapshotOutcome out = sender_->outcome();
+    sender_.reset();
+    return Installed(out, now);
+  }
+  if (now < not_before_) return false;
+  Log().info("{} -> {}: sending a snapshot (the follower needs offset {}, before this leader's WAL)",
+             target_.partition.ToString(), target_.follower, next_);
+  FollowerStream* stream = &stream_;  // outlives this replicator
+  sender_ = std::make_unique<SnapshotSender>(target_, source_, stream_.stub(), options_, [stream] { stream->Wake(); });
+  return false;
+}
+
+bool Replicator::Installed(const SnapshotOutcome& out, SteadyTime::time_point now) {
+  const auto failed = [&](const std::string& problem) {
+    NoteProblem(problem);
+    not_before_ = now + options_.snapshot_retry;
+    return false;
+  };
+  if (!out.local.ok()) return failed("cannot send a snapshot: " + out.local.message());
+  if (!out.rpc.ok()) {
+    if (out.rpc.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+      return failed("cannot take a snapshot (a tablet without InstallSnapshot): it stays behind");
+    }
+    return failed("snapshot transfer failed: " + out.rpc.error_message());
+  }
+  switch (out.resp.error().code()) {
+    case v1::OK: break;
+    case v1::STALE_TERM:
+      Log().info("{} -> {}: the follower has seen term {}, newer than this leader's term {}; stepping down",
+                 target_.partition.ToString(), target_.follower, out.resp.error().current_term(), target_.term);
+      source_.OnNewerTerm(target_.generation, out.resp.error().current_term());
+      return false;
+    default:
+      return failed("refused the snapshot at " + out.position.ToString() + ": " +
+                    v1::ErrorCode_Name(out.resp.error().code()) + ": " + out.resp.error().message());
+  }
+  // The follower's log now matches ours through the snapshot: go on after it.
+  next_ = out.position.offset + 1;
+  prev_term_ = out.position.term;
+  read_ahead_.clear();
+  backoff_ = milliseconds(0);
+  not_before_ = {};
+  last_problem_.clear();
+  state_.needs_snapshot = false;
+  state_.connected = true;
+  state_.match_offset = out.position.offset;
+  state_.last_answer = now;
+  Log().info("{} -> {}: the follower holds the snapshot at {} (its last is {}:{}); replicating from offset {}",
+             target_.partition.ToString(), target_.follower, out.position.ToString(), out.resp.last_term(),
+             out.resp.last_offset(), next_);
+  Report();
+  return true;
 }
 
 milliseconds Replicator::NextBackoff() {

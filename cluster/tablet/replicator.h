@@ -10,6 +10,9 @@
 // backup). It wakes as soon as the leader's log grows; a follower that does
 // not answer is retried with exponential backoff; a follower idle for a while
 // gets an empty Append, which tells it who leads and confirms its match offset.
+// A follower that needs records the leader's WAL no longer holds is sent a
+// snapshot (snapshot_sender.h, on a thread of its own), and replication goes
+// on after the snapshot's offset.
 #pragma once
 
 #include <chrono>
@@ -36,6 +39,11 @@ struct ReplicationOptions {
   std::chrono::milliseconds idle_probe{500};
   std::chrono::milliseconds min_backoff{50};
   std::chrono::milliseconds max_backoff{1000};
+  // Snapshot transfer (snapshot_sender.h): one whole transfer's deadline, the
+  // pause after a failed one, and the data in one chunk.
+  std::chrono::milliseconds snapshot_timeout{10 * 60 * 1000};
+  std::chrono::milliseconds snapshot_retry{5000};
+  size_t snapshot_chunk_bytes = 1 << 20;
 };
 
 struct ReplicatorTarget {
@@ -48,6 +56,8 @@ struct ReplicatorTarget {
 };
 
 class FollowerStream;
+class SnapshotSender;
+struct SnapshotOutcome;
 
 class Replicator {
  public:
@@ -87,6 +97,10 @@ class Replicator {
   Status BackUp(const v1::AppendResponse& mismatch);
   std::chrono::milliseconds NextBackoff();
   void Report();
+  // While the follower needs a snapshot: starts a transfer, or takes the
+  // outcome of the one that ended. True once the follower holds the snapshot.
+  bool SnapshotStep(std::chrono::steady_clock::time_point now);
+  bool Installed(const SnapshotOutcome& out, std::chrono::steady_clock::time_point now);
   // Logs a problem when it differs from the last one logged, so a follower
   // that stays down gives one line, not one per retry.
   void NoteProblem(const std::string& problem);
@@ -106,6 +120,7 @@ class Replicator {
   SteadyTime::time_point not_before_{};     // backing off until then
   SteadyTime::time_point last_contact_{};   // of the last answered Append
   std::string last_problem_;
+  std::unique_ptr<SnapshotSender> sender_;  // the transfer in progress, or its outcome not yet taken
   bool stopped_ = false;
 };
 

@@ -34,9 +34,13 @@ Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions opt
     }
   }
   Log().info("{} replica(s) open in {}", t->partitions_.size(), partitions);
+  RemoveStagingLeftovers(t->data_dir_.staging_dir());
   Tablet* self = t.get();
   t->counting_ = std::make_unique<Periodic>(std::chrono::seconds(1), [self] {
     for (const auto& p : self->Hosted()) p->RefreshRecordCount();
+  });
+  t->retention_ = std::make_unique<Periodic>(t->options_.partition.retention.interval, [self] {
+    for (const auto& p : self->Hosted()) p->RunRetention();
   });
   return t;
 }
@@ -69,6 +73,7 @@ Result<std::shared_ptr<Partition>> Tablet::OpenPartition(PartitionKey key, const
   ro.wal_level = static_cast<int>(settings.wal_level);
   ro.fsync_period_ms = settings.wal_fsync_period_ms;
   ro.quarantine_root = data_dir_.quarantine_dir();
+  ro.segment_bytes = options_.wal_segment_bytes;
   KV_ASSIGN_OR_RETURN(std::unique_ptr<storage::Replica> replica, storage::Replica::Open(ReplicaDir(key), ro, env_));
   return std::make_shared<Partition>(key, std::move(replica), settings,
                                      PartitionShared{options_.partition, leases_, streams_});
@@ -78,10 +83,14 @@ std::shared_ptr<Partition> Tablet::Find(PartitionKey key, Error* why) const {
   std::lock_guard<std::mutex> l(map_mu_);
   auto it = partitions_.find(key);
   if (it != partitions_.end()) return it->second;
+  if (loading_.count(key)) {
+    *why = MakeError(v1::UNAVAILABLE, "partition " + key.ToString() + " is being loaded (LoadReplica); not served yet");
+    return nullptr;
+  }
   auto broken = unopened_.find(key);
   if (broken != unopened_.end()) {
     *why = MakeError(v1::FAILED_PRECONDITION, "partition " + key.ToString() + " is on this tablet but not served: " +
-                                                  broken->second + " (repair it and restart, or drop it)");
+                                                  broken->second + " (repair it and load it again, or drop it)");
   } else {
     *why = NotHosted(key.ToString());
   }
@@ -147,6 +156,13 @@ void Tablet::Count(const v1::CountRequest& req, v1::CountResponse* resp) {
 void Tablet::Append(const v1::AppendRequest& req, v1::AppendResponse* resp) {
   Error e;
   if (auto p = Find(KeyOf(req.partition()), &e)) return p->Append(req, resp);
+  *resp->mutable_error() = std::move(e);
+}
+
+void Tablet::InstallSnapshot(const v1::SnapshotHeader& header, const SnapshotChunkSource& next,
+                             v1::InstallSnapshotResponse* resp) {
+  Error e;
+  if (auto p = Find(KeyOf(header.partition()), &e)) return p->InstallSnapshot(header, next, data_dir_.staging_dir(), resp);
   *resp->mutable_error() = std::move(e);
 }
 
@@ -245,6 +261,11 @@ void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* r
   for (const v1::PartitionId& id : req.partitions()) {
     auto p = Find(KeyOf(id), &e);
     if (!p) {
+      v1::ReplicaStatus loading;
+      if (LoadingStatus(KeyOf(id), &loading)) {
+        *resp->add_replicas() = std::move(loading);
+        continue;
+      }
       *resp->mutable_error() = std::move(e);
       return;
     }
@@ -259,6 +280,16 @@ void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* r
       *resp->mutable_error() = std::move(e);
       return;
     }
+  }
+  if (!req.partitions().empty()) return;
+  std::vector<PartitionKey> loading;
+  {
+    std::lock_guard<std::mutex> l(map_mu_);
+    for (const auto& [key, table] : loading_) loading.push_back(key);
+  }
+  for (PartitionKey key : loading) {
+    v1::ReplicaStatus status;
+    if (LoadingStatus(key, &status)) *resp->add_replicas() = std::move(status);
   }
 }
 

@@ -24,6 +24,7 @@ namespace kv::tablet {
 struct TabletOptions {
   PartitionOptions partition;  // its endpoint is the tablet's
   storage::StorageEnvOptions storage;
+  uint64_t wal_segment_bytes = 64ull << 20;  // a WAL segment rolls over at this size (retention deletes whole ones)
 };
 
 class Tablet {
@@ -50,10 +51,18 @@ class Tablet {
   // Several calls in one (kv.proto): each answered as if it came alone.
   void WriteMulti(const v1::WriteMultiRequest& req, Partition::Deadline deadline, v1::WriteMultiResponse* resp);
   void AppendMulti(const v1::AppendMultiRequest& req, v1::AppendMultiResponse* resp);
+  // A leader's snapshot for a follower: the header came in the first chunk, the files come from next().
+  void InstallSnapshot(const v1::SnapshotHeader& header, const SnapshotChunkSource& next,
+                       v1::InstallSnapshotResponse* resp);
   void CreateReplica(const v1::CreateReplicaRequest& req, v1::CreateReplicaResponse* resp);
   void DropReplica(const v1::DropReplicaRequest& req, v1::DropReplicaResponse* resp);
   void ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse* resp);
   void GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* resp);
+  // Manual restore (`ops loadtable`, tablet_load.cc): opens a replica folder
+  // under DATA_DIR/partitions that is not served (put back by an operator) as
+  // Open would at start, once its replica.json names the table, tid and pid
+  // asked for. GetStatus shows it TABLE_LOADING meanwhile.
+  void LoadReplica(const v1::LoadReplicaRequest& req, v1::LoadReplicaResponse* resp);
 
   // Every replica's status for a heartbeat: cached record counts, no checksums.
   std::vector<v1::ReplicaStatus> HeartbeatStatus();
@@ -73,6 +82,9 @@ class Tablet {
   std::string ReplicaDir(PartitionKey key) const;
   Error Create(const v1::ReplicaSpec& spec);
   Error Drop(PartitionKey key, bool keep_data);
+  Error Load(PartitionKey key, const std::string& table);
+  // What GetStatus shows of a replica being loaded; false when key is not loading.
+  bool LoadingStatus(PartitionKey key, v1::ReplicaStatus* status) const;
   std::vector<std::shared_ptr<Partition>> Hosted() const;
 
   DataDir data_dir_;
@@ -88,8 +100,10 @@ class Tablet {
   mutable std::mutex map_mu_;
   std::map<PartitionKey, std::shared_ptr<Partition>> partitions_;
   std::map<PartitionKey, std::string> unopened_;  // folders that are not served, and why
+  std::map<PartitionKey, std::string> loading_;   // folders LoadReplica is opening, and their table
 
   std::unique_ptr<Periodic> counting_;  // the heartbeats' record counts, refreshed off their path
+  std::unique_ptr<Periodic> retention_;  // snapshots and WAL retention of every replica
 };
 
 }  // namespace kv::tablet

@@ -90,9 +90,26 @@ grpc::Status TabletService::ChangeRole(grpc::ServerContext*, const v1::ChangeRol
   return Serve(resp, [&](Tablet& t) { t.ChangeRole(*req, resp); });
 }
 
+grpc::Status TabletService::InstallSnapshot(grpc::ServerContext*, grpc::ServerReader<v1::SnapshotChunk>* reader,
+                                            v1::InstallSnapshotResponse* resp) {
+  v1::SnapshotChunk first;
+  if (!reader->Read(&first) || !first.has_header()) {
+    *resp->mutable_error() = MakeError(v1::INVALID_ARGUMENT, "InstallSnapshot: the first chunk must carry the header");
+    return grpc::Status::OK;
+  }
+  return Serve(resp, [&](Tablet& t) {
+    t.InstallSnapshot(first.header(), [reader](v1::SnapshotChunk* c) { return reader->Read(c); }, resp);
+  });
+}
+
 grpc::Status TabletService::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest* req,
                                       v1::GetStatusResponse* resp) {
   return Serve(resp, [&](Tablet& t) { t.GetStatus(*req, resp); });
+}
+
+grpc::Status TabletService::LoadReplica(grpc::ServerContext*, const v1::LoadReplicaRequest* req,
+                                        v1::LoadReplicaResponse* resp) {
+  return Serve(resp, [&](Tablet& t) { t.LoadReplica(*req, resp); });
 }
 
 }  // namespace kv::tablet

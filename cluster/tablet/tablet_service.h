@@ -33,6 +33,10 @@ class TabletService final : public v1::Tablet::Service {
                           v1::ChangeRoleResponse* resp) override;
   grpc::Status GetStatus(grpc::ServerContext* ctx, const v1::GetStatusRequest* req,
                          v1::GetStatusResponse* resp) override;
+  grpc::Status InstallSnapshot(grpc::ServerContext* ctx, grpc::ServerReader<v1::SnapshotChunk>* reader,
+                               v1::InstallSnapshotResponse* resp) override;
+  grpc::Status LoadReplica(grpc::ServerContext* ctx, const v1::LoadReplicaRequest* req,
+                           v1::LoadReplicaResponse* resp) override;
 
  private:
   // Calls call(tablet) once attached; else fills the response's error.

@@ -1,0 +1,87 @@
+// LoadReplica (cluster/proto/kv.proto, `ops loadtable`): OpenMLDB's loadtable,
+// the manual restore's way to bring a replica folder put back by an operator
+// (from a backup, or out of quarantine) into service without restarting the
+// tablet, and so without disturbing the replicas it already serves.
+#include "cluster/storage/descriptor.h"
+#include "cluster/storage/layout.h"
+#include "cluster/tablet/log.h"
+#include "cluster/tablet/tablet.h"
+#include "common/file.h"
+
+namespace kv::tablet {
+namespace {
+
+std::string InspectHint(const std::string& dir) { return " (see `inspect partition " + dir + "`)"; }
+
+}  // namespace
+
+void Tablet::LoadReplica(const v1::LoadReplicaRequest& req, v1::LoadReplicaResponse* resp) {
+  const PartitionKey key = KeyOf(req.partition());
+  Error e = Load(key, req.table_name());
+  if (IsOk(e)) {
+    if (auto p = Find(key, &e)) e = p->FillStatus(/*with_checksum=*/false, /*fresh_count=*/true, resp->mutable_status());
+  }
+  *resp->mutable_error() = std::move(e);
+}
+
+Error Tablet::Load(PartitionKey key, const std::string& table) {
+  const std::string where = "partition " + key.ToString();
+  if (table.empty()) return MakeError(v1::INVALID_ARGUMENT, "LoadReplica of " + where + " needs the table's name");
+  // One control call at a time: no CreateReplica or DropReplica of the same
+  // folder while it is checked and opened.
+  std::lock_guard<std::mutex> control(control_mu_);
+  {
+    std::lock_guard<std::mutex> l(map_mu_);
+    if (partitions_.count(key)) {
+      return MakeError(v1::ALREADY_EXISTS, where + " is already open on this tablet (see gettablestatus)");
+    }
+  }
+  const std::string dir = ReplicaDir(key);
+  if (!IsDirectory(dir)) {
+    std::lock_guard<std::mutex> l(map_mu_);
+    unopened_.erase(key);  // a folder that failed at start and has since been taken away
+    return MakeError(v1::NOT_FOUND, "no replica folder " + dir + " on this tablet: put the folder to load there first");
+  }
+  auto desc = storage::ReadDescriptor(storage::ReplicaPaths(dir).descriptor);
+  if (!desc.ok()) {
+    return MakeError(v1::FAILED_PRECONDITION,
+                     where + ": cannot read its replica.json: " + desc.status().message() + InspectHint(dir));
+  }
+  // The folder's name is only where it was put; its descriptor says what it is.
+  if (desc->table != table || desc->tid != key.tid || desc->pid != key.pid) {
+    return MakeError(v1::FAILED_PRECONDITION,
+                     dir + " holds table '" + desc->table + "' tid " + std::to_string(desc->tid) + " pid " +
+                         std::to_string(desc->pid) + " (its replica.json), not table '" + table + "' tid " +
+                         std::to_string(key.tid) + " pid " + std::to_string(key.pid));
+  }
+  {
+    std::lock_guard<std::mutex> l(map_mu_);
+    loading_[key] = table;
+  }
+  Log().info("{}: loading {} (LoadReplica)", where, dir);
+  auto opened = OpenExisting(key);  // as at start: a leader in replica.json waits for the nameserver
+  std::lock_guard<std::mutex> l(map_mu_);
+  loading_.erase(key);
+  if (!opened.ok()) {
+    unopened_[key] = opened.status().message();
+    Log().error("{}: LoadReplica failed: {}", where, opened.status().message());
+    return MakeError(v1::FAILED_PRECONDITION,
+                     where + ": cannot open " + dir + ": " + opened.status().message() + InspectHint(dir));
+  }
+  unopened_.erase(key);
+  partitions_[key] = *opened;
+  Log().info("{}: loaded from {}; served from now on", where, dir);
+  return OkError();
+}
+
+bool Tablet::LoadingStatus(PartitionKey key, v1::ReplicaStatus* status) const {
+  std::lock_guard<std::mutex> l(map_mu_);
+  auto it = loading_.find(key);
+  if (it == loading_.end()) return false;
+  SetPartitionId(key, status->mutable_partition());
+  status->set_table_name(it->second);
+  status->set_state(v1::TABLE_LOADING);
+  return true;
+}
+
+}  // namespace kv::tablet
