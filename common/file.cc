@@ -132,6 +132,13 @@ Status CreateDirs(const std::string& dir) {
   return Status::OK();
 }
 
+Result<uint64_t> RemoveTree(const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t removed = std::filesystem::remove_all(path, ec);
+  if (ec) return Status::IOError("remove " + path + ": " + ec.message());
+  return static_cast<uint64_t>(removed);
+}
+
 Result<FileLock> FileLock::Acquire(const std::string& lock_path) {
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno("open lock " + lock_path, errno);

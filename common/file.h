@@ -48,6 +48,8 @@ bool IsDirectory(const std::string& path);
 // Names (not paths) of the entries of dir, sorted.
 Result<std::vector<std::string>> ListDir(const std::string& dir);
 Status CreateDirs(const std::string& dir);
+// Deletes path and everything under it (nothing there is fine); how many entries went.
+Result<uint64_t> RemoveTree(const std::string& path);
 
 // An exclusive advisory lock (flock) on a LOCK file, held for the object's life.
 // Servers hold their data dir's LOCK while running; repair tools take it before

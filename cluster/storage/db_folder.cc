@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
 #include <string_view>
 
 #include "cluster/storage/log.h"
@@ -32,9 +31,8 @@ Status CopyFileSynced(const std::string& src, const std::string& dst) {
 }  // namespace
 
 Status RemoveLeftover(const std::string& dir) {
-  std::error_code ec;
-  if (std::filesystem::remove_all(dir, ec) > 0) Log().warn("removed {}, left by an interrupted operation", dir);
-  if (ec) return Status::IOError("remove " + dir + ": " + ec.message());
+  KV_ASSIGN_OR_RETURN(uint64_t removed, RemoveTree(dir));
+  if (removed > 0) Log().warn("removed {}, left by an interrupted operation", dir);
   return Status::OK();
 }
 

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <filesystem>
 
 #include "cluster/storage/db_folder.h"
 #include "cluster/storage/layout.h"
@@ -31,10 +30,7 @@ Status DeleteSnapshotFolder(const std::string& snapshots_dir, const SnapshotInfo
     return Status::FromErrno("rename " + snapshot.dir + " to " + hidden, errno);
   }
   KV_RETURN_IF_ERROR(FsyncDir(snapshots_dir));
-  std::error_code ec;
-  std::filesystem::remove_all(hidden, ec);
-  if (ec) return Status::IOError("remove " + hidden + ": " + ec.message());
-  return Status::OK();
+  return RemoveTree(hidden).status();
 }
 
 }  // namespace kv::storage

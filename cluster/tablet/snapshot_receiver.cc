@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
 #include <set>
 
 #include "cluster/tablet/log.h"
@@ -20,13 +19,6 @@ bool PlainFileName(const std::string& name) {
     if (c == '/' || c == '\\' || c == '\0') return false;
   }
   return name != storage::kSnapshotManifestName;
-}
-
-Status RemoveTree(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
-  if (ec) return Status::IOError("remove " + path + ": " + ec.message());
-  return Status::OK();
 }
 
 }  // namespace
@@ -56,13 +48,13 @@ Status CheckSnapshotHeader(const v1::SnapshotHeader& h, PartitionKey key) {
 
 Result<std::unique_ptr<StagingFolder>> StagingFolder::Create(const std::string& root, const std::string& name) {
   const std::string path = root + "/" + name;
-  KV_RETURN_IF_ERROR(RemoveTree(path));
+  KV_RETURN_IF_ERROR(RemoveTree(path).status());
   KV_RETURN_IF_ERROR(CreateDirs(path));
   return std::unique_ptr<StagingFolder>(new StagingFolder(path));
 }
 
 StagingFolder::~StagingFolder() {
-  Status s = RemoveTree(path_);
+  Status s = RemoveTree(path_).status();
   if (!s.ok()) Log().warn("cannot remove the staging folder {}: {}", path_, s.message());
 }
 
@@ -145,7 +137,7 @@ void RemoveStagingLeftovers(const std::string& root) {
   auto names = ListDir(root);
   if (!names.ok()) return;  // no staging folder yet
   for (const std::string& name : *names) {
-    Status s = RemoveTree(root + "/" + name);
+    Status s = RemoveTree(root + "/" + name).status();
     if (s.ok()) {
       Log().warn("removed {}/{}, a snapshot transfer interrupted by the last shutdown", root, name);
     } else {

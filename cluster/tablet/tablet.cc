@@ -1,10 +1,9 @@
 #include "cluster/tablet/tablet.h"
 
-#include <filesystem>
-
 #include "cluster/storage/layout.h"
 #include "cluster/tablet/folder_quarantine.h"
 #include "cluster/tablet/log.h"
+#include "common/file.h"
 
 namespace kv::tablet {
 
@@ -241,9 +240,7 @@ Error Tablet::Drop(PartitionKey key, bool keep_data) {
     s = moved.status();
     if (moved.ok()) where = "moved to " + *moved;
   } else {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    if (ec) s = Status::IOError("delete " + dir + ": " + ec.message());
+    s = RemoveTree(dir).status();
   }
   if (!s.ok()) {
     std::lock_guard<std::mutex> l(map_mu_);
