@@ -244,6 +244,14 @@ TEST_CASE("ops HA commands on a live cluster: op ids and showopstatus and exit c
     return found;
   };
 
+  // The candidate must have caught up (the leader's first record), or changeleader rightly refuses it.
+  REQUIRE(WaitUntil(std::chrono::seconds(30), [&] {
+    std::set<uint64_t> offsets;
+    for (const nlohmann::json& row : JsonLines(RunOps(tmp, {"showtable", "t1", "--json"}, ns).out)) {
+      if (row.at("pid") == 0) offsets.insert(row.at("offset").get<uint64_t>());
+    }
+    return offsets.size() == 1;
+  }));
   Run moved = RunOps(tmp, {"changeleader", "t1", "0", "--candidate", follower, "--json"}, ns);
   INFO(moved.err);
   REQUIRE(moved.code == 0);

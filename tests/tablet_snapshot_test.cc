@@ -262,7 +262,13 @@ TEST_CASE("a failed or aborted snapshot transfer leaves the follower's replica a
   CHECK(QuarantineFolders(f.follower.data_dir() + "/quarantine", "truncate-after-0").empty());
 
   // And the whole snapshot then installs: the follower holds the source's state.
-  const v1::InstallSnapshotResponse resp = f.Send(f.header, -1, false, &rpc);
+  // A cancelled stream's handler may still be finishing (UNAVAILABLE "receiving
+  // another snapshot"): a leader retries then, and so does this.
+  v1::InstallSnapshotResponse resp;
+  REQUIRE(WaitUntil([&] {
+    resp = f.Send(f.header, -1, false, &rpc);
+    return !rpc.ok() || resp.error().code() != v1::UNAVAILABLE;
+  }));
   INFO(rpc.error_message() << " / " << resp.error().message());
   REQUIRE(rpc.ok());
   REQUIRE(resp.error().code() == v1::OK);
