@@ -13,16 +13,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <random>
-#include <thread>
 
-#include "bench/proc_usage.h"
-#include "cli/table.h"
+#include "bench/closed_loop.h"
 #include "cluster/client/kv_client.h"
 #include "cluster/client/mutex_checks.h"
 #include "common/file.h"
@@ -32,9 +27,9 @@
 
 namespace {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 using kv::Result;
 using kv::Status;
+using kv::bench::PhaseResult;
 
 struct Flags {
   std::string ns;
@@ -57,26 +52,7 @@ struct Flags {
   bool json = false;
 };
 
-struct PhaseResult {
-  std::string phase;
-  uint64_t ops = 0;
-  uint64_t errors = 0;
-  double seconds = 0;
-  std::vector<uint32_t> latencies_us;  // sorted
-  std::string first_error;
-  // During the phase: this process (the client), and the servers when known (a playground).
-  kv::bench::ProcUsage client, servers;
-
-  double PerOp(double total) const { return ops > 0 ? total / static_cast<double>(ops) : 0; }
-  double CpuUsPerOp() const { return PerOp((client.cpu_seconds + servers.cpu_seconds) * 1e6); }
-  double SwitchesPerOp() const { return PerOp(static_cast<double>(client.switches + servers.switches)); }
-
-  double OpsPerSecond() const { return seconds > 0 ? ops / seconds : 0; }
-  uint32_t Percentile(double p) const {
-    if (latencies_us.empty()) return 0;
-    return latencies_us[std::min(latencies_us.size() - 1, static_cast<size_t>(p * latencies_us.size()))];
-  }
-};
+kv::bench::PhaseLimits Limits(const Flags& flags) { return {flags.threads, flags.duration_s, flags.count}; }
 
 std::string KeyOf(int thread, uint64_t seq) {
   char buf[48];
@@ -84,80 +60,11 @@ std::string KeyOf(int thread, uint64_t seq) {
   return buf;
 }
 
-// Runs op(thread, seq) on every thread until the duration passes or the count
-// is reached; seq counts each thread's own ops from 0.
-template <typename Op>
-PhaseResult RunPhase(const std::string& phase, const Flags& flags, const std::vector<pid_t>& servers, Op op) {
-  struct PerThread {
-    std::vector<uint32_t> latencies;
-    uint64_t errors = 0;
-    std::string first_error;
-  };
-  std::vector<PerThread> per(flags.threads);
-  std::atomic<long long> remaining(flags.count);
-  const kv::bench::ProcUsage client_before = kv::bench::ReadProcUsage(::getpid());
-  const kv::bench::ProcUsage servers_before = kv::bench::ReadProcUsage(servers);
-  const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(flags.duration_s));
-  std::vector<std::thread> threads;
-  for (int t = 0; t < flags.threads; ++t) {
-    threads.emplace_back([&, t] {
-      PerThread& mine = per[t];
-      for (uint64_t seq = 0;; ++seq) {
-        if (flags.count > 0 ? remaining.fetch_sub(1) <= 0 : Clock::now() >= end) break;
-        const auto before = Clock::now();
-        const Status s = op(t, seq);
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - before).count();
-        if (s.ok()) {
-          mine.latencies.push_back(static_cast<uint32_t>(us));
-        } else if (mine.errors++ == 0) {
-          mine.first_error = s.message();
-        }
-      }
-    });
-  }
-  for (std::thread& th : threads) th.join();
-  PhaseResult r;
-  r.phase = phase;
-  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.client = kv::bench::ReadProcUsage(::getpid()) - client_before;
-  r.servers = kv::bench::ReadProcUsage(servers) - servers_before;
-  for (PerThread& p : per) {
-    r.latencies_us.insert(r.latencies_us.end(), p.latencies.begin(), p.latencies.end());
-    r.errors += p.errors;
-    if (r.first_error.empty()) r.first_error = p.first_error;
-  }
-  r.ops = r.latencies_us.size();
-  std::sort(r.latencies_us.begin(), r.latencies_us.end());
-  return r;
-}
-
 void Report(const std::vector<PhaseResult>& results, const Flags& flags, const std::string& table) {
-  kv::cli::Table out(
-      {"phase", "ops", "errors", "seconds", "ops/s", "p50 us", "p99 us", "cpu us/op", "client cpu us/op", "switches/op"});
-  for (const PhaseResult& r : results) {
-    char secs[32], rate[32], cpu[32], client_cpu[32], switches[32];
-    std::snprintf(secs, sizeof secs, "%.2f", r.seconds);
-    std::snprintf(rate, sizeof rate, "%.0f", r.OpsPerSecond());
-    std::snprintf(cpu, sizeof cpu, "%.0f", r.CpuUsPerOp());
-    std::snprintf(client_cpu, sizeof client_cpu, "%.0f", r.PerOp(r.client.cpu_seconds * 1e6));
-    std::snprintf(switches, sizeof switches, "%.1f", r.SwitchesPerOp());
-    if (flags.json) {
-      kv::cli::PrintJsonLine({{"phase", r.phase}, {"table", table}, {"ops", r.ops}, {"errors", r.errors},
-                              {"seconds", r.seconds}, {"ops_per_s", r.OpsPerSecond()},
-                              {"p50_us", r.Percentile(0.50)}, {"p99_us", r.Percentile(0.99)},
-                              {"threads", flags.threads}, {"value_size", flags.value_size},
-                              {"acks", flags.acks}, {"wal_level", flags.wal_level},
-                              {"cpu_us_per_op", r.CpuUsPerOp()},
-                              {"client_cpu_us_per_op", r.PerOp(r.client.cpu_seconds * 1e6)},
-                              {"switches_per_op", r.SwitchesPerOp()}});
-    } else {
-      out.AddRow({r.phase, std::to_string(r.ops), std::to_string(r.errors), secs, rate,
-                  std::to_string(r.Percentile(0.50)), std::to_string(r.Percentile(0.99)), cpu, client_cpu, switches});
-    }
-    if (r.errors > 0) std::fprintf(stderr, "kv-bench: %s: first error: %s\n", r.phase.c_str(), r.first_error.c_str());
-  }
-  if (!flags.json) out.Print();
+  kv::bench::ReportPhases(results, flags.json,
+                          {{"table", table}, {"threads", flags.threads}, {"value_size", flags.value_size},
+                           {"acks", flags.acks}, {"wal_level", flags.wal_level}},
+                          "kv-bench");
 }
 
 Result<std::vector<std::unique_ptr<kv::client::Client>>> Connect(const std::vector<std::string>& nameservers,
@@ -197,7 +104,7 @@ int Bench(const Flags& flags, const std::vector<std::string>& nameservers, const
   const std::string value(flags.value_size, 'v');
   auto client_of = [&](int thread) -> kv::client::Client& { return *(*clients)[thread % clients->size()]; };
   std::vector<uint64_t> written(flags.threads, 0);
-  PhaseResult writes = RunPhase("write", flags, servers, [&](int t, uint64_t seq) {
+  PhaseResult writes = kv::bench::RunPhase("write", Limits(flags), servers, [&](int t, uint64_t seq) {
     Status s = client_of(t).Put(table, KeyOf(t, seq), value).status();
     if (s.ok()) written[t] = seq + 1;
     return s;
@@ -206,7 +113,7 @@ int Bench(const Flags& flags, const std::vector<std::string>& nameservers, const
   if (!flags.write_only) {
     std::vector<std::mt19937_64> rng;
     for (int t = 0; t < flags.threads; ++t) rng.emplace_back(t + 1);
-    results.push_back(RunPhase("read", flags, servers, [&](int t, uint64_t) {
+    results.push_back(kv::bench::RunPhase("read", Limits(flags), servers, [&](int t, uint64_t) {
       const int owner = static_cast<int>(rng[t]() % flags.threads);
       if (written[owner] == 0) return Status::NotFound("thread " + std::to_string(owner) + " wrote nothing");
       auto got = client_of(t).Get(table, KeyOf(owner, rng[t]() % written[owner]));

@@ -1,13 +1,18 @@
-// kv-bench's cost per op (bench/proc_usage.h): what it reads from /proc must
-// move with the process's real CPU time and switches, and a process that is
-// gone must count as nothing rather than fail the benchmark.
+// kv-bench's and rpc-floor's measuring: the cost per op (bench/proc_usage.h),
+// where what is read from /proc must move with the process's real CPU time
+// and switches and a process that is gone counts as nothing rather than
+// failing the benchmark; and the closed loop (bench/closed_loop.h), which
+// must count every op it ran, answered or failed.
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
+#include "bench/closed_loop.h"
 #include "bench/proc_usage.h"
 
 namespace {
@@ -48,4 +53,20 @@ TEST_CASE("proc usage: a process that is gone counts as zero", "[bench]") {
   const ProcUsage gone = ReadProcUsage(child);
   CHECK(gone.cpu_seconds == 0);
   CHECK(gone.switches == 0);
+}
+
+TEST_CASE("closed loop: a counted phase runs exactly that many ops over its threads, failed ones apart", "[bench]") {
+  std::atomic<int> calls{0};
+  const kv::bench::PhaseResult r =
+      kv::bench::RunPhase("write", {/*threads=*/4, /*duration_s=*/60, /*count=*/50}, {}, [&](int, uint64_t) {
+        return ++calls % 10 == 0 ? kv::Status::IOError("every tenth fails") : kv::Status::OK();
+      });
+  CHECK(calls == 50);
+  CHECK(r.ops == 45);
+  CHECK(r.errors == 5);
+  CHECK(r.first_error == "every tenth fails");
+  CHECK(r.latencies_us.size() == 45);
+  CHECK(std::is_sorted(r.latencies_us.begin(), r.latencies_us.end()));
+  CHECK(r.Percentile(0.5) <= r.Percentile(0.99));
+  CHECK(r.OpsPerSecond() > 0);
 }

@@ -115,6 +115,48 @@ TEST_CASE("WriteMulti with acks majority and both followers down: every write an
   CHECK(resp.results(2).offset() == 3);
 }
 
+TEST_CASE("writes waiting for their majority block no thread and are answered by whoever settles them: a follower's "
+          "answer, the leader standing down (invariant 5)",
+          "[tablet]") {
+  // The ack wait is an hour, so only a follower or a role change can settle these writes in the test's time.
+  ThreeTablets c([](tablet::TabletServerOptions* o) { o->tablet.partition.majority_timeout = std::chrono::hours(1); });
+  CreatePartitions(c, 2, 1);
+  c.tablets[1]->Stop();
+  c.tablets[2]->Stop();
+  struct Waiting {
+    v1::WriteMultiRequest req;
+    v1::WriteMultiResponse resp;
+    std::atomic<bool> done{false};
+  };
+  const auto start = [&](Waiting& w, const std::string& key) {
+    *w.req.add_writes() = PutRequest(0, key, "v");
+    *w.req.add_writes() = PutRequest(1, key, "v");
+    c.tablets[0]->tablet().WriteMultiThen(w.req, std::chrono::steady_clock::now() + std::chrono::hours(1), &w.resp,
+                                          [&w] { w.done = true; });
+  };
+  Waiting first;
+  start(first, "a");  // returns at once: the writes are in the leader's log, waiting
+  CHECK(!first.done);
+  CHECK(Status(*c.tablets[0], kTid, 0).last_offset() == 2);
+
+  c.tablets[1]->Start();  // one follower back: a majority of 3, settled by the replication stream
+  REQUIRE(WaitUntil([&] { return first.done.load(); }));
+  for (int i = 0; i < 2; ++i) CHECK(first.resp.results(i).error().code() == v1::OK);
+
+  c.tablets[1]->Stop();
+  Waiting second;
+  start(second, "b");
+  CHECK(!second.done);
+  // The leader stands down (a newer term): the waiting writes are answered NOT_LEADER at once.
+  REQUIRE(ChangeRole(*c.tablets[0], Spec(kTid, 0, v1::FOLLOWER, 2)).error().code() == v1::OK);
+  REQUIRE(ChangeRole(*c.tablets[0], Spec(kTid, 1, v1::FOLLOWER, 2)).error().code() == v1::OK);
+  REQUIRE(WaitUntil([&] { return second.done.load(); }));
+  for (int i = 0; i < 2; ++i) {
+    INFO(second.resp.results(i).error().message());
+    CHECK(second.resp.results(i).error().code() == v1::NOT_LEADER);
+  }
+}
+
 TEST_CASE("concurrent writes to several partitions share Appends to each follower and every replica ends at the same "
           "offset and checksum, also after a follower's restart (invariants 2, 5)",
           "[tablet]") {

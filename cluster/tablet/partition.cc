@@ -41,13 +41,11 @@ void Partition::StandDown() {
     EndGenerationLocked();
     stopping = TakeReplicatorsLocked();
   }
+  SettleAcks();      // the writes waiting for acks are answered: not acknowledged
   stopping.clear();  // each stops and joins its thread
 }
 
-void Partition::EndGenerationLocked() {
-  ++generation_;
-  progress_cv_.notify_all();
-}
+void Partition::EndGenerationLocked() { ++generation_; }
 
 std::vector<std::unique_ptr<Replicator>> Partition::TakeReplicatorsLocked() {
   std::vector<std::unique_ptr<Replicator>> taken;
@@ -117,28 +115,31 @@ Error Partition::Lead(const v1::ReplicaSpec& spec, const ReplicaSettings& wanted
     }
   }
   std::vector<std::unique_ptr<Replicator>> replaced;  // declared before the lock: stopped after it is released
-  std::lock_guard<std::mutex> l(mu_);
-  settings_ = wanted;
-  EndGenerationLocked();
-  replaced = TakeReplicatorsLocked();
-  acting_ = Acting::kLeader;
-  leader_term_ = term;
-  leader_hint_ = shared_.options.endpoint;
-  std::map<std::string, FollowerState> kept;  // what is known of followers still listed, this term
-  for (const std::string& f : followers) {
-    if (already && progress_.count(f)) kept[f] = progress_[f];
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    settings_ = wanted;
+    EndGenerationLocked();
+    replaced = TakeReplicatorsLocked();
+    acting_ = Acting::kLeader;
+    leader_term_ = term;
+    leader_hint_ = shared_.options.endpoint;
+    std::map<std::string, FollowerState> kept;  // what is known of followers still listed, this term
+    for (const std::string& f : followers) {
+      if (already && progress_.count(f)) kept[f] = progress_[f];
+    }
+    progress_ = std::move(kept);
+    followers_ = followers;
+    if (!already) lead_since_ = std::chrono::steady_clock::now();
+    const uint64_t next = replica_->Applied().offset + 1;
+    for (const std::string& f : followers_) {
+      replicators_.push_back(std::make_unique<Replicator>(
+          ReplicatorTarget{key_, term, generation_, shared_.options.endpoint, f, next}, *this, shared_.streams.To(f),
+          shared_.options.replication));
+    }
+    Log().info("partition {}: leads at term {} with {} follower(s), last {}", key_.ToString(), term,
+               followers_.size(), replica_->LastLogged().ToString());
   }
-  progress_ = std::move(kept);
-  followers_ = followers;
-  if (!already) lead_since_ = std::chrono::steady_clock::now();
-  const uint64_t next = replica_->Applied().offset + 1;
-  for (const std::string& f : followers_) {
-    replicators_.push_back(std::make_unique<Replicator>(
-        ReplicatorTarget{key_, term, generation_, shared_.options.endpoint, f, next}, *this, shared_.streams.To(f),
-        shared_.options.replication));
-  }
-  Log().info("partition {}: leads at term {} with {} follower(s), last {}", key_.ToString(), term,
-             followers_.size(), replica_->LastLogged().ToString());
+  SettleAcks();  // the same term with other followers: the majority may be another
   return OkError();
 }
 
@@ -223,19 +224,26 @@ bool Partition::Running(uint64_t generation) const {
 }
 
 void Partition::OnFollowerState(uint64_t generation, const std::string& follower, const FollowerState& state) {
-  std::lock_guard<std::mutex> l(mu_);
-  if (generation != generation_) return;
-  progress_[follower] = state;
-  progress_cv_.notify_all();
+  std::vector<SettledAck> settled;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (generation != generation_) return;
+    progress_[follower] = state;
+    settled = TakeSettledLocked(nullptr);
+  }
+  for (SettledAck& a : settled) FinishAcks(std::move(a));  // on the replication stream's thread
 }
 
 void Partition::OnNewerTerm(uint64_t generation, uint64_t term) {
-  std::lock_guard<std::mutex> l(mu_);
-  if (generation != generation_) return;
-  observed_term_ = std::max(observed_term_, term);
-  acting_ = Acting::kNothing;
-  leader_hint_.clear();
-  EndGenerationLocked();  // the replicators, this one's included, end by themselves
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (generation != generation_) return;
+    observed_term_ = std::max(observed_term_, term);
+    acting_ = Acting::kNothing;
+    leader_hint_.clear();
+    EndGenerationLocked();  // the replicators, this one's included, end by themselves
+  }
+  SettleAcks();
 }
 
 void Partition::Appended(const std::vector<wal::Record>& records) {

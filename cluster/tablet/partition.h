@@ -13,8 +13,8 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -70,24 +70,32 @@ class Partition : public ReplicationSource {
   PartitionKey key() const { return key_; }
   ReplicaSettings settings() const;
 
-  // Client data path (leader only). The writes of a group (one WriteMulti's,
-  // or a lone Write) go to the WAL as one group append (AppendWrites), then
-  // wait for their acks once (AckWrites): with acks majority until the
-  // deadline or options.majority_timeout, whichever comes first. Each write
-  // gets its own answer in its response's error: a refused one does not fail
-  // the others, and each is acknowledged only when a majority holds its own
-  // offset (invariant 5). A Tablet appends every partition's group of a
-  // request first, then waits for them, so the partitions replicate at once.
+  // Client data path (leader only). The writes of a group (one WriteMulti's
+  // partition, or a lone Write) go to the WAL as one group append
+  // (AppendWrites), then wait for their acks once (AckWritesThen): with acks
+  // majority until the deadline or options.majority_timeout, whichever comes
+  // first. Each write gets its own answer in its response's error: a refused
+  // one does not fail the others, and each is acknowledged only when a
+  // majority holds its own offset (invariant 5). A Tablet appends every
+  // partition's group of a request first, then waits for them, so the
+  // partitions replicate at once.
   struct WriteGroup {
     std::vector<const v1::WriteRequest*> requests;
     std::vector<v1::WriteResponse*> responses;  // one per request
-    // Set by AppendWrites for AckWrites:
+    // Set by AppendWrites for AckWritesThen:
     uint64_t term = 0;
     v1::Acks acks = v1::ACKS_MAJORITY;
     std::vector<size_t> logged;  // the writes whose record is in the WAL, in offset order
   };
   void AppendWrites(WriteGroup* group);
-  void AckWrites(WriteGroup* group, Deadline deadline);
+  // Nothing blocks: done() runs once every write of the group has its answer,
+  // on this thread when that is known at once (acks leader, nothing logged,
+  // a majority already), else on the thread that settles it: the replication
+  // stream's when a majority holds the group's last record, a role change's,
+  // or ExpireAcks' past the deadline. The group must live until then.
+  void AckWritesThen(WriteGroup* group, Deadline deadline, std::function<void()> done);
+  // Answers the groups still waiting whose deadline is before now (the tablet calls it periodically).
+  void ExpireAcks(Deadline now);
   Error Get(const std::string& key, v1::GetResponse* resp);
   Error Scan(const v1::ScanRequest& req, v1::ScanResponse* resp);
   Error Count(v1::CountResponse* resp);
@@ -156,10 +164,27 @@ class Partition : public ReplicationSource {
   size_t MajorityLocked() const;
   size_t HoldersLocked(uint64_t offset) const;
   bool LeadingLocked(uint64_t term) const;
-  // Returns when a majority holds offset, the role at term ended, or at the deadline.
-  void WaitForMajority(uint64_t term, uint64_t offset, Deadline deadline);
+  // A group waiting for its majority (AckWritesThen).
+  struct AckWaiter {
+    WriteGroup* group;
+    uint64_t last;  // the group's last offset
+    Deadline deadline;
+    std::function<void()> done;
+  };
+  struct SettledAck {
+    AckWaiter waiter;
+    std::vector<Error> verdicts;  // one per logged write
+  };
+  // Called with mu_ held: the waiters whose answer is known (a majority holds
+  // their last offset, the role at their term ended, or, given now, their
+  // deadline passed), taken out with their verdicts.
+  std::vector<SettledAck> TakeSettledLocked(const Deadline* now);
+  // Re-checks the waiters after the role or the followers changed.
+  void SettleAcks();
+  // Answers a settled group (the lease checked last, invariant 4) and runs its done().
+  void FinishAcks(SettledAck settled);
   // OK when a majority holds offset now and this replica still leads at term; else why not.
-  Error MajorityVerdict(uint64_t term, uint64_t offset) const;
+  Error MajorityVerdictLocked(uint64_t term, uint64_t offset) const;
   void Appended(const std::vector<wal::Record>& records);  // the leader's log grew
 
   const PartitionKey key_;
@@ -187,7 +212,6 @@ class Partition : public ReplicationSource {
   std::string retention_problem_;  // the last one logged (the retention thread's only)
 
   mutable std::mutex mu_;
-  std::condition_variable progress_cv_;  // a follower's match moved, or the generation ended
   ReplicaSettings settings_;
   Acting acting_ = Acting::kNothing;
   uint64_t leader_term_ = 0;      // when acting as leader
@@ -196,6 +220,7 @@ class Partition : public ReplicationSource {
   std::string leader_hint_;
   std::vector<std::string> followers_;
   std::map<std::string, FollowerState> progress_;
+  std::vector<AckWaiter> ack_waiters_;  // settled when progress_ or the role changes, or they expire
   std::vector<std::unique_ptr<Replicator>> replicators_;
   std::chrono::steady_clock::time_point lead_since_{};  // this leadership's start (WAL retention's grace)
   bool receiving_snapshot_ = false;                    // one InstallSnapshot at a time

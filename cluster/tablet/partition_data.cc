@@ -125,44 +125,81 @@ void Partition::AppendWrites(WriteGroup* group) {
   group->logged = std::move(which);
 }
 
-void Partition::AckWrites(WriteGroup* group, Deadline deadline) {
-  if (group->logged.empty()) return;
-  const uint64_t term = group->term;
-  std::vector<Error> errors(group->logged.size());
-  if (group->acks == v1::ACKS_MAJORITY) {
-    // One wait for the group's last record; each write is then acknowledged
-    // by whether a majority holds its own offset (invariant 5).
-    const uint64_t last = group->responses[group->logged.back()]->offset();
-    const Deadline own = std::chrono::steady_clock::now() + shared_.options.majority_timeout;
-    WaitForMajority(term, last, std::min(deadline, own));
-    for (size_t k = 0; k < errors.size(); ++k) {
-      errors[k] = MajorityVerdict(term, group->responses[group->logged[k]]->offset());
-    }
+void Partition::AckWritesThen(WriteGroup* group, Deadline deadline, std::function<void()> done) {
+  if (group->logged.empty()) return done();
+  if (group->acks != v1::ACKS_MAJORITY) {
+    return FinishAcks({{group, 0, deadline, std::move(done)}, std::vector<Error>(group->logged.size())});
   }
+  // One wait for the group's last record; each write is then acknowledged
+  // by whether a majority holds its own offset (invariant 5).
+  const uint64_t last = group->responses[group->logged.back()]->offset();
+  const Deadline own = std::chrono::steady_clock::now() + shared_.options.majority_timeout;
+  std::vector<SettledAck> settled;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ack_waiters_.push_back({group, last, std::min(deadline, own), std::move(done)});
+    settled = TakeSettledLocked(nullptr);  // a majority may hold it already
+  }
+  for (SettledAck& a : settled) FinishAcks(std::move(a));
+}
+
+void Partition::ExpireAcks(Deadline now) {
+  std::vector<SettledAck> settled;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (ack_waiters_.empty()) return;
+    settled = TakeSettledLocked(&now);
+  }
+  for (SettledAck& a : settled) FinishAcks(std::move(a));
+}
+
+void Partition::SettleAcks() {
+  std::vector<SettledAck> settled;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    settled = TakeSettledLocked(nullptr);
+  }
+  for (SettledAck& a : settled) FinishAcks(std::move(a));
+}
+
+std::vector<Partition::SettledAck> Partition::TakeSettledLocked(const Deadline* now) {
+  std::vector<SettledAck> settled;
+  auto waiting = ack_waiters_.begin();
+  for (auto it = ack_waiters_.begin(); it != ack_waiters_.end(); ++it) {
+    const uint64_t term = it->group->term;
+    const bool decided = !LeadingLocked(term) || HoldersLocked(it->last) >= MajorityLocked() ||
+                         (now != nullptr && it->deadline <= *now);
+    if (!decided) {
+      if (waiting != it) *waiting = std::move(*it);
+      ++waiting;
+      continue;
+    }
+    std::vector<Error> verdicts;
+    for (size_t i : it->group->logged) verdicts.push_back(MajorityVerdictLocked(term, it->group->responses[i]->offset()));
+    settled.push_back({std::move(*it), std::move(verdicts)});
+  }
+  ack_waiters_.erase(waiting, ack_waiters_.end());
+  return settled;
+}
+
+void Partition::FinishAcks(SettledAck settled) {
+  WriteGroup& group = *settled.waiter.group;
+  const uint64_t term = group.term;
   const bool lease = shared_.leases.Valid(key_, term);  // invariant 4, before acknowledging
-  for (size_t k = 0; k < errors.size(); ++k) {
-    v1::WriteResponse* resp = group->responses[group->logged[k]];
-    if (IsOk(errors[k]) && !lease) {
-      errors[k] = MakeError(v1::LEASE_EXPIRED, "partition " + key_.ToString() + ": offset " +
-                                                   std::to_string(resp->offset()) +
-                                                   " is in the leader's log, but the lease for term " +
-                                                   std::to_string(term) +
-                                                   " expired before it could be acknowledged; it may or may not "
-                                                   "survive");
+  for (size_t k = 0; k < settled.verdicts.size(); ++k) {
+    v1::WriteResponse* resp = group.responses[group.logged[k]];
+    Error& e = settled.verdicts[k];
+    if (IsOk(e) && !lease) {
+      e = MakeError(v1::LEASE_EXPIRED, "partition " + key_.ToString() + ": offset " + std::to_string(resp->offset()) +
+                                           " is in the leader's log, but the lease for term " + std::to_string(term) +
+                                           " expired before it could be acknowledged; it may or may not survive");
     }
-    *resp->mutable_error() = std::move(errors[k]);
+    *resp->mutable_error() = std::move(e);
   }
+  settled.waiter.done();
 }
 
-void Partition::WaitForMajority(uint64_t term, uint64_t offset, Deadline deadline) {
-  std::unique_lock<std::mutex> l(mu_);
-  progress_cv_.wait_until(l, deadline, [&] {
-    return !LeadingLocked(term) || HoldersLocked(offset) >= MajorityLocked();
-  });
-}
-
-Error Partition::MajorityVerdict(uint64_t term, uint64_t offset) const {
-  std::lock_guard<std::mutex> l(mu_);
+Error Partition::MajorityVerdictLocked(uint64_t term, uint64_t offset) const {
   const std::string what = "partition " + key_.ToString() + ": offset " + std::to_string(offset) + " (term " +
                            std::to_string(term) + ") is in the leader's log";
   if (!LeadingLocked(term)) {

@@ -1,5 +1,9 @@
 #include "cluster/tablet/tablet.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
 #include "cluster/storage/layout.h"
 #include "cluster/tablet/folder_quarantine.h"
 #include "cluster/tablet/log.h"
@@ -40,6 +44,12 @@ Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions opt
   });
   t->retention_ = std::make_unique<Periodic>(t->options_.partition.retention.interval, [self] {
     for (const auto& p : self->Hosted()) p->RunRetention();
+  });
+  // Writes past their deadline without a majority are answered within this
+  // much of it; nothing else waits on a timer.
+  t->ack_expiry_ = std::make_unique<Periodic>(std::chrono::milliseconds(10), [self] {
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& p : self->Hosted()) p->ExpireAcks(now);
   });
   return t;
 }
@@ -96,32 +106,70 @@ std::shared_ptr<Partition> Tablet::Find(PartitionKey key, Error* why) const {
   return nullptr;
 }
 
+namespace {
+
+// Blocks a caller until an asynchronous call's done() ran.
+class Latch {
+ public:
+  void Open() {
+    std::lock_guard<std::mutex> l(mu_);
+    open_ = true;
+    cv_.notify_all();  // under the lock: the waiter cannot return (and destroy this) before it
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+}  // namespace
+
 void Tablet::Write(const v1::WriteRequest& req, Partition::Deadline deadline, v1::WriteResponse* resp) {
-  WriteGroups({&req}, deadline, {resp});
+  Latch done;
+  WriteGroups({&req}, deadline, {resp}, [&] { done.Open(); });
+  done.Wait();
 }
 
 void Tablet::WriteMulti(const v1::WriteMultiRequest& req, Partition::Deadline deadline,
                         v1::WriteMultiResponse* resp) {
+  Latch done;
+  WriteMultiThen(req, deadline, resp, [&] { done.Open(); });
+  done.Wait();
+}
+
+void Tablet::WriteMultiThen(const v1::WriteMultiRequest& req, Partition::Deadline deadline,
+                            v1::WriteMultiResponse* resp, std::function<void()> done) {
   std::vector<const v1::WriteRequest*> requests;
   std::vector<v1::WriteResponse*> responses;
   for (const v1::WriteRequest& w : req.writes()) {
     requests.push_back(&w);
     responses.push_back(resp->add_results());
   }
-  WriteGroups(requests, deadline, responses);
+  WriteGroups(requests, deadline, responses, std::move(done));
 }
 
 void Tablet::WriteGroups(const std::vector<const v1::WriteRequest*>& requests, Partition::Deadline deadline,
-                         const std::vector<v1::WriteResponse*>& responses) {
-  // Grouped by partition, in the request's order within each.
-  std::map<PartitionKey, Partition::WriteGroup> groups;
+                         const std::vector<v1::WriteResponse*>& responses, std::function<void()> done) {
+  // The groups live until the last partition's acks are in.
+  struct Pending {
+    std::map<PartitionKey, Partition::WriteGroup> groups;  // by partition, in the request's order within each
+    std::atomic<size_t> left{1};                            // the partitions still waiting, + this call
+    std::function<void()> done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(done);
   for (size_t i = 0; i < requests.size(); ++i) {
-    Partition::WriteGroup& g = groups[KeyOf(requests[i]->partition())];
+    Partition::WriteGroup& g = pending->groups[KeyOf(requests[i]->partition())];
     g.requests.push_back(requests[i]);
     g.responses.push_back(responses[i]);
   }
   std::vector<std::pair<std::shared_ptr<Partition>, Partition::WriteGroup*>> appended;
-  for (auto& [key, group] : groups) {
+  for (auto& [key, group] : pending->groups) {
     Error e;
     auto p = Find(key, &e);
     if (!p) {
@@ -131,7 +179,12 @@ void Tablet::WriteGroups(const std::vector<const v1::WriteRequest*>& requests, P
     p->AppendWrites(&group);
     appended.emplace_back(std::move(p), &group);
   }
-  for (auto& [p, group] : appended) p->AckWrites(group, deadline);
+  pending->left += appended.size();
+  const auto arrive = [pending] {
+    if (pending->left.fetch_sub(1) == 1) pending->done();
+  };
+  for (auto& [p, group] : appended) p->AckWritesThen(group, deadline, arrive);
+  arrive();
 }
 
 void Tablet::Get(const v1::GetRequest& req, v1::GetResponse* resp) {

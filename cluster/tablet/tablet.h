@@ -4,6 +4,7 @@
 // and its LeaseTable directly.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,11 @@ class Tablet {
   void Append(const v1::AppendRequest& req, v1::AppendResponse* resp);
   // Several calls in one (kv.proto): each answered as if it came alone.
   void WriteMulti(const v1::WriteMultiRequest& req, Partition::Deadline deadline, v1::WriteMultiResponse* resp);
+  // WriteMulti without blocking: done() runs once every write has its answer,
+  // on this thread when none waits for a majority, else on the thread that
+  // settles the last (Partition::AckWritesThen). req and resp must live until then.
+  void WriteMultiThen(const v1::WriteMultiRequest& req, Partition::Deadline deadline, v1::WriteMultiResponse* resp,
+                      std::function<void()> done);
   void AppendMulti(const v1::AppendMultiRequest& req, v1::AppendMultiResponse* resp);
   // A leader's snapshot for a follower: the header came in the first chunk, the files come from next().
   void InstallSnapshot(const v1::SnapshotHeader& header, const SnapshotChunkSource& next,
@@ -74,9 +80,9 @@ class Tablet {
   Tablet(DataDir data_dir, TabletOptions options, const Clock& clock);
   Result<std::shared_ptr<Partition>> OpenPartition(PartitionKey key, const ReplicaSettings& settings);
   Result<std::shared_ptr<Partition>> OpenExisting(PartitionKey key);
-  // Every partition's writes appended first, then their acks awaited.
+  // Every partition's writes appended first, then their acks awaited; done() once all are in.
   void WriteGroups(const std::vector<const v1::WriteRequest*>& requests, Partition::Deadline deadline,
-                   const std::vector<v1::WriteResponse*>& responses);
+                   const std::vector<v1::WriteResponse*>& responses, std::function<void()> done);
   // The hosted partition, or null and *why says why there is none.
   std::shared_ptr<Partition> Find(PartitionKey key, Error* why) const;
   std::string ReplicaDir(PartitionKey key) const;
@@ -104,6 +110,7 @@ class Tablet {
 
   std::unique_ptr<Periodic> counting_;  // the heartbeats' record counts, refreshed off their path
   std::unique_ptr<Periodic> retention_;  // snapshots and WAL retention of every replica
+  std::unique_ptr<Periodic> ack_expiry_;  // writes past their deadline answered (Partition::ExpireAcks)
 };
 
 }  // namespace kv::tablet

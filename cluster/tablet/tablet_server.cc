@@ -16,17 +16,19 @@ Result<std::unique_ptr<TabletServer>> TabletServer::Start(DataDir data_dir, Tabl
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.endpoint, grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(64 << 20);
-  // Handlers block (a write waits for its majority), so gRPC's default of at
-  // most 2 idle polling threads made it start and end a thread for nearly
-  // every call: idle threads now stay, up to the calls a busy tablet has in
-  // flight (kv-bench, docs/benchmarks.md).
+  // The sync handlers may block (a lone Write waits for its majority, a
+  // snapshot streams in), so gRPC's default of at most 2 idle polling threads
+  // made it start and end a thread for nearly every call: idle threads now
+  // stay, up to the calls a busy tablet has in flight (docs/benchmarks.md).
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
   builder.RegisterService(&s->service_);
+  s->hot_calls_ = std::make_unique<HotCalls>(s->service_, builder, options.hot_call_threads);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || port == 0) {
     return Status::IOError("cannot listen on " + options.endpoint + " (in use, or not an address of this machine)");
   }
+  s->hot_calls_->Start();
   s->endpoint_ = HostOf(options.endpoint) + ":" + std::to_string(port);
   if (data_dir.recorded_endpoint() != s->endpoint_ && !data_dir.recorded_endpoint().empty()) {
     Log().warn("{} was served as {}; it is served as {} from now on", data_dir.dir(), data_dir.recorded_endpoint(),
@@ -58,7 +60,8 @@ void TabletServer::Shutdown() {
   if (tablet_) tablet_->CloseAll();
   if (server_) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    server_->Wait();  // no handler still runs on the tablet
+    if (hot_calls_) hot_calls_->Stop();  // after the server's Shutdown, as gRPC requires
+    server_->Wait();                     // no handler still runs on the tablet
   }
   service_.Attach(nullptr);
 }

@@ -11,6 +11,7 @@
 
 #include "cluster/tablet/clock.h"
 #include "cluster/tablet/data_dir.h"
+#include "cluster/tablet/hot_calls.h"
 #include "cluster/tablet/nameserver_link.h"
 #include "cluster/tablet/tablet.h"
 #include "cluster/tablet/tablet_service.h"
@@ -26,6 +27,7 @@ struct TabletServerOptions {
   NameserverLinkOptions link;  // its nameservers are taken from above
   TabletOptions tablet;        // its endpoint is filled in once the port is bound
   const Clock* clock = nullptr;  // the leases' clock; null = the steady clock
+  int hot_call_threads = 1;      // for WriteMulti and AppendMulti (hot_calls.h)
 };
 
 class TabletServer {
@@ -47,6 +49,7 @@ class TabletServer {
 
   std::string endpoint_;
   TabletService service_;
+  std::unique_ptr<HotCalls> hot_calls_;  // before server_: its queues outlive the server
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<Tablet> tablet_;
   client::Channels nameserver_channels_;

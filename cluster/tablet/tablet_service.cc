@@ -2,26 +2,23 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 
 namespace kv::tablet {
-namespace {
 
-// The client's deadline on the steady clock (the ack wait is bounded by the tablet's own timeout too).
-Partition::Deadline ClientDeadline(const grpc::ServerContext* ctx) {
-  const auto left = ctx->deadline() - std::chrono::system_clock::now();
-  const auto max_wait = std::chrono::hours(1);  // "no deadline" is far in the future; keep the sum finite
+Partition::Deadline ClientDeadline(const grpc::ServerContext& ctx) {
+  const auto left = ctx.deadline() - std::chrono::system_clock::now();
+  const auto max_wait = std::chrono::hours(1);  // keeps the sum finite
   return std::chrono::steady_clock::now() +
          std::clamp<std::chrono::steady_clock::duration>(left, std::chrono::steady_clock::duration::zero(), max_wait);
 }
 
-}  // namespace
+v1::Error Starting() { return MakeError(v1::UNAVAILABLE, "the tablet is starting: its replicas are being opened"); }
 
 template <typename Response, typename Call>
 grpc::Status TabletService::Serve(Response* resp, Call call) {
   Tablet* t = tablet_.load();
   if (t == nullptr) {
-    *resp->mutable_error() = MakeError(v1::UNAVAILABLE, "the tablet is starting: its replicas are being opened");
+    *resp->mutable_error() = Starting();
   } else {
     call(*t);
   }
@@ -29,7 +26,7 @@ grpc::Status TabletService::Serve(Response* resp, Call call) {
 }
 
 grpc::Status TabletService::Write(grpc::ServerContext* ctx, const v1::WriteRequest* req, v1::WriteResponse* resp) {
-  return Serve(resp, [&](Tablet& t) { t.Write(*req, ClientDeadline(ctx), resp); });
+  return Serve(resp, [&](Tablet& t) { t.Write(*req, ClientDeadline(*ctx), resp); });
 }
 
 grpc::Status TabletService::Get(grpc::ServerContext*, const v1::GetRequest* req, v1::GetResponse* resp) {
@@ -46,33 +43,6 @@ grpc::Status TabletService::Count(grpc::ServerContext*, const v1::CountRequest* 
 
 grpc::Status TabletService::Append(grpc::ServerContext*, const v1::AppendRequest* req, v1::AppendResponse* resp) {
   return Serve(resp, [&](Tablet& t) { t.Append(*req, resp); });
-}
-
-// A Multi request's calls each carry their own error; until the tablet is
-// attached they all answer UNAVAILABLE, one result per call.
-template <typename Request, typename Response>
-grpc::Status TabletService::ServeMulti(const Request& calls, Response* resp,
-                                       const std::function<void(Tablet&)>& call) {
-  Tablet* t = tablet_.load();
-  if (t != nullptr) {
-    call(*t);
-    return grpc::Status::OK;
-  }
-  for (int i = 0; i < calls.size(); ++i) {
-    *resp->add_results()->mutable_error() =
-        MakeError(v1::UNAVAILABLE, "the tablet is starting: its replicas are being opened");
-  }
-  return grpc::Status::OK;
-}
-
-grpc::Status TabletService::WriteMulti(grpc::ServerContext* ctx, const v1::WriteMultiRequest* req,
-                                       v1::WriteMultiResponse* resp) {
-  return ServeMulti(req->writes(), resp, [&](Tablet& t) { t.WriteMulti(*req, ClientDeadline(ctx), resp); });
-}
-
-grpc::Status TabletService::AppendMulti(grpc::ServerContext*, const v1::AppendMultiRequest* req,
-                                        v1::AppendMultiResponse* resp) {
-  return ServeMulti(req->appends(), resp, [&](Tablet& t) { t.AppendMulti(*req, resp); });
 }
 
 grpc::Status TabletService::CreateReplica(grpc::ServerContext*, const v1::CreateReplicaRequest* req,

@@ -2,29 +2,31 @@
 // attached (it opens after the server has bound its port, which names the
 // endpoint) every call answers UNAVAILABLE. Errors travel in the response's
 // error field; the gRPC status is always OK.
+//
+// The calls on every write's path, WriteMulti and AppendMulti, are
+// asynchronous here: HotCalls (hot_calls.h) serves them from completion
+// queues; the others run on gRPC's sync thread pool.
 #pragma once
 
 #include <atomic>
-#include <functional>
 
 #include "cluster/proto/kv.grpc.pb.h"
 #include "cluster/tablet/tablet.h"
 
 namespace kv::tablet {
 
-class TabletService final : public v1::Tablet::Service {
+using TabletAsyncBase = v1::Tablet::WithAsyncMethod_WriteMulti<v1::Tablet::WithAsyncMethod_AppendMulti<v1::Tablet::Service>>;
+
+class TabletService final : public TabletAsyncBase {
  public:
   void Attach(Tablet* tablet) { tablet_.store(tablet); }
+  Tablet* tablet() const { return tablet_.load(); }
 
   grpc::Status Write(grpc::ServerContext* ctx, const v1::WriteRequest* req, v1::WriteResponse* resp) override;
   grpc::Status Get(grpc::ServerContext* ctx, const v1::GetRequest* req, v1::GetResponse* resp) override;
   grpc::Status Scan(grpc::ServerContext* ctx, const v1::ScanRequest* req, v1::ScanResponse* resp) override;
   grpc::Status Count(grpc::ServerContext* ctx, const v1::CountRequest* req, v1::CountResponse* resp) override;
   grpc::Status Append(grpc::ServerContext* ctx, const v1::AppendRequest* req, v1::AppendResponse* resp) override;
-  grpc::Status WriteMulti(grpc::ServerContext* ctx, const v1::WriteMultiRequest* req,
-                          v1::WriteMultiResponse* resp) override;
-  grpc::Status AppendMulti(grpc::ServerContext* ctx, const v1::AppendMultiRequest* req,
-                           v1::AppendMultiResponse* resp) override;
   grpc::Status CreateReplica(grpc::ServerContext* ctx, const v1::CreateReplicaRequest* req,
                              v1::CreateReplicaResponse* resp) override;
   grpc::Status DropReplica(grpc::ServerContext* ctx, const v1::DropReplicaRequest* req,
@@ -42,10 +44,16 @@ class TabletService final : public v1::Tablet::Service {
   // Calls call(tablet) once attached; else fills the response's error.
   template <typename Response, typename Call>
   grpc::Status Serve(Response* resp, Call call);
-  template <typename Request, typename Response>
-  grpc::Status ServeMulti(const Request& calls, Response* resp, const std::function<void(Tablet&)>& call);
 
   std::atomic<Tablet*> tablet_{nullptr};
 };
+
+// The client's deadline on the steady clock, at most an hour away ("no
+// deadline" is far in the future; the ack wait is bounded by the tablet's own
+// timeout too).
+Partition::Deadline ClientDeadline(const grpc::ServerContext& ctx);
+
+// What a call answers while the tablet is starting.
+v1::Error Starting();
 
 }  // namespace kv::tablet
