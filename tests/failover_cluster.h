@@ -1,5 +1,5 @@
-// A nameserver with fake tablets for the op tests (failover_test.cc,
-// replica_ops_test.cc): a fake whose heartbeats are paused and whose control
+// A nameserver with fake tablets for the service and op tests
+// (nameserver_service_test.cc, failover_test.cc, replica_ops_test.cc): a fake whose heartbeats are paused and whose control
 // calls are blocked is what a SIGSTOPped tablet looks like from the nameserver.
 #pragma once
 
@@ -20,8 +20,10 @@ namespace kv::test {
 using namespace std::chrono_literals;
 
 struct Cluster {
-  explicit Cluster(size_t tablet_count) {
+  // tweak: changes to FastOptions before the nameserver starts.
+  explicit Cluster(size_t tablet_count, const std::function<void(ns::NameServerOptions&)>& tweak = {}) {
     options = FastOptions(dir.path());
+    if (tweak) tweak(options);
     ns = StartNameServer(options);
     client = std::make_unique<NsClient>(ns->endpoint());
     tablets = StartFakeTablets(tablet_count, {ns->endpoint()});
@@ -128,6 +130,5 @@ inline bool AliveOn(const v1::PartitionInfo& p, const std::string& endpoint) {
 }
 
 inline std::string Describe(const v1::Error& e) { return v1::ErrorCode_Name(e.code()) + ": " + e.message(); }
-
 
 }  // namespace kv::test

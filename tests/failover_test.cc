@@ -320,6 +320,27 @@ TEST_CASE("recovery: a tablet that comes back follows the leader and is alive on
   }
 }
 
+TEST_CASE("recovery: a tablet that never catches up fails the op once every attempt's catch-up timeout ran out, "
+          "and stays not alive") {
+  Cluster cluster(3, [](ns::NameServerOptions& o) { o.timing.catch_up_timeout = 200ms; });
+  const uint32_t tid = cluster.CreateTable("t");
+  FakeTablet& old_leader = cluster.tablet(cluster.Partition("t").leader());
+  cluster.Stop(old_leader);
+  REQUIRE(
+      Eventually([&] { return cluster.Partition("t").term() == 2 && !cluster.Partition("t").leader().empty(); }, 10s));
+  FakeTablet& new_leader = cluster.tablet(cluster.Partition("t").leader());
+  new_leader.SetLog(tid, 0, 2, 30);
+  new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 12, false);  // stuck at 12 of 30
+  cluster.Cont(old_leader);
+  const v1::OpInfo op = cluster.WaitFinalOp("kRecoverTableOP", "t");
+  INFO(op.error());
+  CHECK(op.status() == "kFailed");
+  CHECK_THAT(op.error(), Catch::Contains("has not caught up with " + new_leader.endpoint() + " in 200 ms") &&
+                             Catch::Contains("match offset 12 of 30"));
+  CHECK_FALSE(AliveOn(cluster.Partition("t"), old_leader.endpoint()));
+  CHECK(cluster.Partition("t").leader() == new_leader.endpoint());
+}
+
 TEST_CASE("recovertable and updatetablealive: refusals and the metadata change") {
   Cluster cluster(3);
   cluster.CreateTable("t");

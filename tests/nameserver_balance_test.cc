@@ -8,17 +8,14 @@
 
 #include "cluster/nameserver/balance_plan.h"
 #include "cluster/nameserver/placement.h"
+#include "tests/placement_test_util.h"
 
 using namespace kv;
 using namespace kv::ns;
+using kv::test::Spread;
+using kv::test::Tablets;
 
 namespace {
-
-std::vector<std::string> Tablets(size_t n) {
-  std::vector<std::string> tablets;
-  for (size_t i = 0; i < n; ++i) tablets.push_back("127.0.0.1:" + std::to_string(9000 + i));
-  return tablets;
-}
 
 TableMeta PlacedTable(const std::string &name, uint32_t tid, const std::vector<std::string> &tablets,
                       uint32_t partitions, uint32_t replicas) {
@@ -74,17 +71,6 @@ void Apply(std::vector<TableMeta> &tables, const std::vector<BalanceMove> &moves
       p.leader = m.to;
     }
   }
-}
-
-int64_t Spread(const std::map<std::string, int64_t> &counts, const std::vector<std::string> &tablets) {
-  int64_t lo = INT64_MAX, hi = 0;
-  for (const std::string &t : tablets) {
-    auto it = counts.find(t);
-    const int64_t c = it == counts.end() ? 0 : it->second;
-    lo = std::min(lo, c);
-    hi = std::max(hi, c);
-  }
-  return hi - lo;
 }
 
 // Plans and applies rounds until the plan is empty; returns the rounds taken.

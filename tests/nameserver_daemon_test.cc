@@ -82,7 +82,7 @@ TEST_CASE("nameserver binary: --help lists every flag with its default") {
   std::string out;
   REQUIRE(Run({"--help"}, &out) == 0);
   for (const char* flag : {"--endpoint", "--data-dir", "--zk-cluster", "--zk-root-path", "--tablet-offline-timeout-ms",
-                           "--lease-ms", "--heartbeat-interval-ms", "--log-level"}) {
+                           "--lease-ms", "--heartbeat-interval-ms", "--catch-up-timeout-ms", "--log-level"}) {
     CHECK(out.find(flag) != std::string::npos);
   }
   CHECK(out.find("1000") != std::string::npos);
@@ -102,6 +102,7 @@ TEST_CASE("nameserver binary: bad flags give one line and exit 2") {
       {{"--data-dir", data, "--lease-ms", "1000"}, "must be shorter than the tablet offline timeout"},
       {{"--data-dir", data, "--lease-ms", "abc"}, "lease-ms"},
       {{"--data-dir", data, "--log-level", "loud"}, "log-level"},
+      {{"--data-dir", data, "--catch-up-timeout-ms", "0"}, "catch-up timeout must be positive"},
       {{"--data-dir", data, "--endpoint", "nowhere"}, "host:port"},
   };
   for (const Case& c : cases) {

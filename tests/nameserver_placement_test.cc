@@ -7,31 +7,12 @@
 #include <set>
 
 #include "cluster/nameserver/placement.h"
+#include "tests/placement_test_util.h"
 
 using namespace kv;
 using namespace kv::ns;
-
-namespace {
-
-std::vector<std::string> Tablets(size_t n) {
-  std::vector<std::string> tablets;
-  for (size_t i = 0; i < n; ++i) tablets.push_back("127.0.0.1:" + std::to_string(9000 + i));
-  return tablets;
-}
-
-// max - min of the counts, counting tablets that got nothing as 0.
-size_t Spread(const std::map<std::string, size_t>& counts, const std::vector<std::string>& tablets) {
-  size_t lo = SIZE_MAX, hi = 0;
-  for (const std::string& t : tablets) {
-    auto it = counts.find(t);
-    const size_t c = it == counts.end() ? 0 : it->second;
-    lo = std::min(lo, c);
-    hi = std::max(hi, c);
-  }
-  return hi - lo;
-}
-
-}  // namespace
+using kv::test::Spread;
+using kv::test::Tablets;
 
 TEST_CASE("placement: no tablet holds two replicas of a partition, replicas and leaders spread evenly") {
   for (size_t n = 1; n <= 8; ++n) {

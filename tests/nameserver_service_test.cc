@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cluster/nameserver/tablet_client.h"
+#include "tests/failover_cluster.h"
 #include "tests/nameserver_test_util.h"
 #include "tests/test_util.h"
 #include "tests/zk_server.h"
@@ -17,41 +18,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Cluster {
-  explicit Cluster(size_t tablet_count) {
-    ns = StartNameServer(FastOptions(dir.path()));
-    client = std::make_unique<NsClient>(ns->endpoint());
-    tablets = StartFakeTablets(tablet_count, {ns->endpoint()});
-    REQUIRE(WaitForHealthyTablets(*client, tablet_count));
-  }
-  FakeTablet& tablet(const std::string& endpoint) {
-    auto it = std::find_if(tablets.begin(), tablets.end(), [&](auto& t) { return t->endpoint() == endpoint; });
-    REQUIRE(it != tablets.end());
-    return **it;
-  }
-
-  TempDir dir;
-  std::unique_ptr<ns::NameServerProcess> ns;
-  std::unique_ptr<NsClient> client;
-  std::vector<std::unique_ptr<FakeTablet>> tablets;
-};
-
-std::string Describe(const v1::Error& error) { return v1::ErrorCode_Name(error.code()) + ": " + error.message(); }
-
-// The replica of partition on endpoint, or nullptr.
 const v1::ReplicaInfo* ReplicaOn(const v1::PartitionInfo& partition, const std::string& endpoint) {
   for (const v1::ReplicaInfo& r : partition.replicas()) {
     if (r.endpoint() == endpoint) return &r;
   }
   return nullptr;
-}
-
-std::string TabletState(NsClient& client, const std::string& endpoint) {
-  const v1::ShowTabletResponse shown = client.ShowTablet();
-  for (const v1::TabletInfo& t : shown.tablets()) {
-    if (t.endpoint() == endpoint) return t.state();
-  }
-  return "";
 }
 
 }  // namespace
@@ -236,14 +207,14 @@ TEST_CASE("failure detection: a silent tablet goes offline and its replicas not 
   FakeTablet& paused = *cluster.tablets[0];
   paused.PauseHeartbeats();  // what a SIGSTOPped tablet looks like from here
 
-  REQUIRE(Eventually([&] { return TabletState(*cluster.client, paused.endpoint()) == "kTabletOffline"; }, 5s));
+  REQUIRE(Eventually([&] { return cluster.TabletState(paused.endpoint()) == "kTabletOffline"; }, 5s));
   const v1::ShowTableResponse offline = cluster.client->ShowTable("t");
   for (const v1::PartitionInfo& p : offline.tables(0).partitions()) {
     for (const v1::ReplicaInfo& r : p.replicas()) CHECK(r.is_alive() == (r.endpoint() != paused.endpoint()));
   }
 
   paused.ResumeHeartbeats();
-  REQUIRE(Eventually([&] { return TabletState(*cluster.client, paused.endpoint()) == "kTabletHealthy"; }, 5s));
+  REQUIRE(Eventually([&] { return cluster.TabletState(paused.endpoint()) == "kTabletHealthy"; }, 5s));
   // Bringing the replicas back is recovery's job: they stay not alive.
   const v1::ShowTableResponse back = cluster.client->ShowTable("t");
   for (const v1::PartitionInfo& p : back.tables(0).partitions()) {
@@ -272,7 +243,7 @@ TEST_CASE("leases: only leader replicas, at the partition's current term, and on
   FakeTablet& leader = *cluster.tablets[0];
   REQUIRE_FALSE(leads[leader.endpoint()].empty());
   leader.PauseHeartbeats();
-  REQUIRE(Eventually([&] { return TabletState(*cluster.client, leader.endpoint()) == "kTabletOffline"; }, 5s));
+  REQUIRE(Eventually([&] { return cluster.TabletState(leader.endpoint()) == "kTabletOffline"; }, 5s));
   leader.ResumeHeartbeats();
   const uint64_t after = leader.heartbeats() + 2;
   REQUIRE(Eventually([&] { return leader.heartbeats() >= after; }, 5s));

@@ -19,7 +19,8 @@ ns::NameServerOptions FastOptions(const std::string& data_dir) {
   options.timing = {.tablet_offline_timeout = 1500ms,
                     .lease = 1000ms,
                     .heartbeat_interval = kTestHeartbeat,
-                    .tablet_rpc_timeout = 2000ms};
+                    .tablet_rpc_timeout = 2000ms,
+                    .catch_up_timeout = 30000ms};
   return options;
 }
 

@@ -247,3 +247,34 @@ TEST_CASE("installing a snapshot moves the follower's own later snapshots to qua
   CHECK(left == std::vector<uint64_t>{50});
   CHECK(test::QuarantineFolders(fh.quarantine, "truncated-snapshot").size() == 1);
 }
+
+TEST_CASE("installing a snapshot where the follower has its own at the same offset with other content replaces "
+          "it, keeping the old one in quarantine",
+          "[storage][snapshot]") {
+  test::ReplicaHarness lh, fh;
+  auto leader = lh.OpenLeader(3);
+  test::WriteTestPuts(*leader, 3, 50, 10);
+  auto theirs = leader->CreateSnapshot();
+  REQUIRE(theirs.ok());
+  auto follower = fh.OpenLeader(1);  // an older term's log of the same length, its last record another
+  test::WriteTestPuts(*follower, 1, 49, 20);
+  std::vector<wal::Record> other{wal::Record::Put(1, "another key", "another value")};
+  REQUIRE(follower->Write(1, &other).ok());
+  auto mine = follower->CreateSnapshot();
+  REQUIRE(mine.ok());
+  REQUIRE(mine->content != theirs->content);
+
+  Status s = follower->InstallSnapshot(lh.dir + "/snapshots/00000000000000000050");
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(follower->Applied() == LogPosition{3, 50});
+  CHECK(follower->Checksum()->content == theirs->content);
+  const std::vector<storage::SnapshotInfo> left = follower->ListSnapshots().value();
+  REQUIRE(left.size() == 1);
+  CHECK(storage::VerifySnapshot(left[0].dir)->content == theirs->content);
+  CHECK(test::QuarantineFolders(fh.quarantine, "replaced-snapshot").size() == 1);  // its own, kept
+
+  // Installing the same snapshot again changes nothing more.
+  REQUIRE(follower->InstallSnapshot(lh.dir + "/snapshots/00000000000000000050").ok());
+  CHECK(test::QuarantineFolders(fh.quarantine, "replaced-snapshot").size() == 1);
+}

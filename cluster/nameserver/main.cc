@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   int64_t lease_ms = options.timing.lease.count();
   int64_t heartbeat_ms = options.timing.heartbeat_interval.count();
   int64_t tablet_rpc_ms = options.timing.tablet_rpc_timeout.count();
+  int64_t catch_up_ms = options.timing.catch_up_timeout.count();
   int64_t zk_session_ms = options.zk_session_timeout.count();
   std::string log_level = "info";
 
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
   app.add_option("--heartbeat-interval-ms", heartbeat_ms, "how often tablets are told to heartbeat")
       ->capture_default_str();
   app.add_option("--tablet-rpc-timeout-ms", tablet_rpc_ms, "deadline of each call to a tablet")->capture_default_str();
+  app.add_option("--catch-up-timeout-ms", catch_up_ms,
+                 "an op waits this long per attempt for a new or returning replica to catch up with its leader")
+      ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
@@ -81,7 +85,8 @@ int main(int argc, char** argv) {
   options.timing = {.tablet_offline_timeout = std::chrono::milliseconds(offline_ms),
                     .lease = std::chrono::milliseconds(lease_ms),
                     .heartbeat_interval = std::chrono::milliseconds(heartbeat_ms),
-                    .tablet_rpc_timeout = std::chrono::milliseconds(tablet_rpc_ms)};
+                    .tablet_rpc_timeout = std::chrono::milliseconds(tablet_rpc_ms),
+                    .catch_up_timeout = std::chrono::milliseconds(catch_up_ms)};
   options.zk_session_timeout = std::chrono::milliseconds(zk_session_ms);
   if (kv::Status timing = kv::ns::ValidateTiming(options.timing); !timing.ok()) {
     return Fail(kExitUsage, timing.message());

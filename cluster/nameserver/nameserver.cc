@@ -9,7 +9,8 @@ namespace kv::ns {
 Status ValidateTiming(const NameServerTiming& t) {
   for (auto [name, value] : {std::pair{"tablet offline timeout", t.tablet_offline_timeout},
                              std::pair{"lease", t.lease}, std::pair{"heartbeat interval", t.heartbeat_interval},
-                             std::pair{"tablet RPC timeout", t.tablet_rpc_timeout}}) {
+                             std::pair{"tablet RPC timeout", t.tablet_rpc_timeout},
+                             std::pair{"catch-up timeout", t.catch_up_timeout}}) {
     if (value.count() <= 0) return Status::InvalidArgument(std::string(name) + " must be positive");
   }
   // Invariant 4: a paused leader's lease must run out before the nameserver

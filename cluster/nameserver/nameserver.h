@@ -48,6 +48,9 @@ struct NameServerTiming {
   std::chrono::milliseconds heartbeat_interval{100};
   // Deadline of every call to a tablet.
   std::chrono::milliseconds tablet_rpc_timeout{5000};
+  // How long one attempt of an op's kWaitCatchUp waits for a follower to
+  // reach the leader's offset (the op retries it, with backoff).
+  std::chrono::milliseconds catch_up_timeout{30000};
 };
 
 // InvalidArgument unless every duration is positive and lease < offline timeout.

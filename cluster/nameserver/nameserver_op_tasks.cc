@@ -17,7 +17,6 @@ namespace kv::ns {
 namespace {
 
 // How long kWaitCatchUp waits in one attempt, and how often it asks.
-constexpr auto kCatchUpDeadline = std::chrono::seconds(30);
 constexpr auto kCatchUpPoll = std::chrono::milliseconds(50);
 
 std::string Where(const op::Op& op) { return "table " + op.table + " pid " + std::to_string(op.pid.value_or(0)); }
@@ -277,7 +276,7 @@ Status NameServer::WaitCatchUpTask(op::TaskContext& ctx) {
   v1::PartitionId id;
   id.set_tid(ctx.op.tid);
   id.set_pid(*ctx.op.pid);
-  const auto deadline = std::chrono::steady_clock::now() + kCatchUpDeadline;
+  const auto deadline = std::chrono::steady_clock::now() + timing_.catch_up_timeout;
   uint64_t match = 0;
   bool needs_snapshot = false;  // the leader is sending it a snapshot: transient, so keep waiting
   while (!ctx.should_stop()) {
@@ -304,8 +303,8 @@ Status NameServer::WaitCatchUpTask(op::TaskContext& ctx) {
                        "tablet.log for the transfer)"
                      : "";
   return Status::IOError(endpoint + " has not caught up with " + leader + " in " +
-                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kCatchUpDeadline).count()) +
-                         " s: match offset " + std::to_string(match) + " of " + std::to_string(target) + why);
+                         std::to_string(timing_.catch_up_timeout.count()) + " ms: match offset " +
+                         std::to_string(match) + " of " + std::to_string(target) + why);
 }
 
 Status NameServer::MarkRecoveredTask(op::TaskContext& ctx) {

@@ -51,15 +51,21 @@ static Result<std::vector<std::string>> QuarantineSnapshotsAfter(const ReplicaPa
   return moved;
 }
 
-// Makes the verified snapshot at src this replica's snapshots/<offset>, unless it already is.
-static Status AdoptSnapshot(const std::string& src, const SnapshotManifest& m, const ReplicaPaths& paths) {
+// Makes the verified snapshot at src this replica's snapshots/<offset>, unless
+// it already is. A snapshot of its own at that offset with other content (or
+// unreadable) came from a log that diverged; it goes to quarantine, as the
+// log it came from does.
+static Status AdoptSnapshot(const std::string& src, const SnapshotManifest& m, const ReplicaPaths& paths,
+                            const std::string& quarantine_root, const std::string& command) {
   const std::string target = paths.Snapshot(m.position.offset);
   if (PathExists(target)) {
-    KV_ASSIGN_OR_RETURN(SnapshotManifest mine, ReadSnapshotManifest(target));
-    if (mine.position != m.position || mine.content != m.content) {
-      return Status::FailedPrecondition(target + " already exists and differs from " + src);
-    }
-    return Status::OK();
+    Result<SnapshotManifest> mine = ReadSnapshotManifest(target);
+    if (mine.ok() && mine->position == m.position && mine->content == m.content) return Status::OK();
+    KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(quarantine_root, "replaced-snapshot", command));
+    KV_RETURN_IF_ERROR(MoveDbIntoQuarantine(
+        q, target,
+        "this replica's snapshot at offset " + std::to_string(m.position.offset) + " differs from the one installed (" +
+            (mine.ok() ? "at " + mine->position.ToString() : mine.status().message()) + ")"));
   }
   KV_RETURN_IF_ERROR(CreateDirs(paths.snapshots));
   const std::string temp = paths.snapshots + "/.install-" + SnapshotDirName(m.position.offset);
@@ -78,12 +84,12 @@ Status Replica::InstallSnapshot(const std::string& snapshot_dir) {
     return Status::InvalidArgument(snapshot_dir + " is a snapshot of table " + std::to_string(m.tid) +
                                    " partition " + std::to_string(m.pid));
   }
-  KV_RETURN_IF_ERROR(AdoptSnapshot(snapshot_dir, m, paths_));
+  const std::string command = "install snapshot " + snapshot_dir + " into " + paths_.dir;
+  KV_RETURN_IF_ERROR(AdoptSnapshot(snapshot_dir, m, paths_, options_.quarantine_root, command));
   Log().info("{}: installing snapshot at {}", paths_.dir, m.position.ToString());
   CloseFiles();
   Status step = [&]() -> Status {
     // The log continues after the snapshot: the old one, whatever it held, is kept in quarantine.
-    const std::string command = "install snapshot " + snapshot_dir + " into " + paths_.dir;
     KV_RETURN_IF_ERROR(wal::TruncateAfter(paths_.wal, 0, options_.quarantine_root, command).status());
     // Its own snapshots past the installed one came from a log that is gone now.
     KV_RETURN_IF_ERROR(QuarantineSnapshotsAfter(paths_, m.position.offset, options_.quarantine_root, command).status());
