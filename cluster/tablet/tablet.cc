@@ -332,15 +332,7 @@ void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* r
     }
   }
   if (!req.partitions().empty()) return;
-  std::vector<PartitionKey> loading;
-  {
-    std::lock_guard<std::mutex> l(map_mu_);
-    for (const auto& [key, table] : loading_) loading.push_back(key);
-  }
-  for (PartitionKey key : loading) {
-    v1::ReplicaStatus status;
-    if (LoadingStatus(key, &status)) *resp->add_replicas() = std::move(status);
-  }
+  for (v1::ReplicaStatus& status : LoadingStatuses()) *resp->add_replicas() = std::move(status);
 }
 
 std::vector<std::shared_ptr<Partition>> Tablet::Hosted() const {

@@ -91,6 +91,7 @@ class Tablet {
   Error Load(PartitionKey key, const std::string& table);
   // What GetStatus shows of a replica being loaded; false when key is not loading.
   bool LoadingStatus(PartitionKey key, v1::ReplicaStatus* status) const;
+  std::vector<v1::ReplicaStatus> LoadingStatuses() const;  // of every replica being loaded
   std::vector<std::shared_ptr<Partition>> Hosted() const;
 
   DataDir data_dir_;

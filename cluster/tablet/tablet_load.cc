@@ -13,6 +13,15 @@ namespace {
 
 std::string InspectHint(const std::string& dir) { return " (see `inspect partition " + dir + "`)"; }
 
+// What GetStatus shows of a replica being loaded.
+v1::ReplicaStatus Loading(PartitionKey key, const std::string& table) {
+  v1::ReplicaStatus status;
+  SetPartitionId(key, status.mutable_partition());
+  status.set_table_name(table);
+  status.set_state(v1::TABLE_LOADING);
+  return status;
+}
+
 }  // namespace
 
 void Tablet::LoadReplica(const v1::LoadReplicaRequest& req, v1::LoadReplicaResponse* resp) {
@@ -78,10 +87,15 @@ bool Tablet::LoadingStatus(PartitionKey key, v1::ReplicaStatus* status) const {
   std::lock_guard<std::mutex> l(map_mu_);
   auto it = loading_.find(key);
   if (it == loading_.end()) return false;
-  SetPartitionId(key, status->mutable_partition());
-  status->set_table_name(it->second);
-  status->set_state(v1::TABLE_LOADING);
+  *status = Loading(key, it->second);
   return true;
+}
+
+std::vector<v1::ReplicaStatus> Tablet::LoadingStatuses() const {
+  std::lock_guard<std::mutex> l(map_mu_);
+  std::vector<v1::ReplicaStatus> all;
+  for (const auto& [key, table] : loading_) all.push_back(Loading(key, table));
+  return all;
 }
 
 }  // namespace kv::tablet
