@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "cluster/storage/db.h"
-#include "cluster/storage/replica.h"
+#include "storage/db.h"
+#include "storage/replica.h"
 #include "wal/writer.h"
 
 namespace {

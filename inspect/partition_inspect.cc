@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "cluster/storage/data_scan.h"
-#include "cluster/storage/db.h"
-#include "cluster/storage/layout.h"
+#include "storage/data_scan.h"
+#include "storage/db.h"
+#include "storage/layout.h"
 #include "common/file.h"
 #include "inspect/sst_inspect.h"
 #include "wal/segment.h"

@@ -22,8 +22,8 @@
 #include <utility>
 #include <vector>
 
-#include "cluster/storage/checksum.h"
-#include "cluster/storage/replica_info.h"
+#include "storage/checksum.h"
+#include "storage/replica_info.h"
 #include "common/status.h"
 #include "inspect/wal_inspect.h"
 #include "wal/reader.h"

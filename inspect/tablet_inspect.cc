@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "cluster/storage/layout.h"
+#include "storage/layout.h"
 #include "common/file.h"
 
 namespace kv::inspect {

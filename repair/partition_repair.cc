@@ -4,9 +4,9 @@
 #include <filesystem>
 
 #include "cli/table.h"
-#include "cluster/storage/layout.h"
-#include "cluster/storage/replica.h"
-#include "cluster/storage/replica_info.h"
+#include "storage/layout.h"
+#include "storage/replica.h"
+#include "storage/replica_info.h"
 #include "common/file.h"
 #include "common/quarantine.h"
 #include "repair/lock_check.h"

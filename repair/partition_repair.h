@@ -7,7 +7,7 @@
 // (inspect/partition_inspect.h) and changes nothing unless applied; it refuses
 // while a process holds the replica's wal/LOCK or the LOCK of a folder above
 // it (a tablet's DATA_DIR/LOCK); and what it removes goes to quarantine. The
-// work itself is storage's (cluster/storage): opening a replica replays its
+// work itself is storage/'s: opening a replica replays its
 // WAL, RebuildDb rebuilds db/, Replica::TruncateAfter cuts log and data; this
 // file decides whether they may run and says what they will do.
 #pragma once
@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "cli/command.h"
-#include "cluster/storage/descriptor.h"
-#include "cluster/storage/log_position.h"
-#include "cluster/storage/rebuild.h"
+#include "storage/descriptor.h"
+#include "storage/log_position.h"
+#include "storage/rebuild.h"
 #include "common/status.h"
 #include "inspect/partition_inspect.h"
 #include "repair/wal_repair.h"

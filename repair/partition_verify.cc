@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "cluster/storage/db.h"
-#include "cluster/storage/keys.h"
-#include "cluster/storage/layout.h"
+#include "storage/db.h"
+#include "storage/keys.h"
+#include "storage/layout.h"
 #include "common/file.h"
 #include "repair/lock_check.h"
 #include "repair/partition_repair.h"

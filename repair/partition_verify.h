@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "cluster/storage/checksum.h"
-#include "cluster/storage/log_position.h"
+#include "storage/checksum.h"
+#include "storage/log_position.h"
 #include "common/status.h"
 #include "inspect/partition_inspect.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/storage/replica_info.h"
+#include "storage/replica_info.h"
 #include "tests/storage_test_util.h"
 
 namespace kv::test {

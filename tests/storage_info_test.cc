@@ -2,7 +2,7 @@
 // byte (invariant 8) and reports inconsistencies instead of failing.
 #include <catch2/catch.hpp>
 
-#include "cluster/storage/replica_info.h"
+#include "storage/replica_info.h"
 #include "tests/storage_test_util.h"
 #include "wal/reader.h"
 #include "wal/truncate.h"

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "cluster/storage/rebuild.h"
+#include "storage/rebuild.h"
 #include "tests/storage_test_util.h"
 #include "tests/wal_test_util.h"
 #include "wal/truncate.h"

@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cluster/storage/rebuild.h"
-#include "cluster/storage/retention.h"
+#include "storage/rebuild.h"
+#include "storage/retention.h"
 #include "common/file.h"
 #include "tests/storage_test_util.h"
 #include "tests/wal_test_util.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/storage/replica.h"
+#include "storage/replica.h"
 #include "tests/test_util.h"
 #include "wal/record.h"
 

@@ -2,7 +2,7 @@
 // and the data calls' edges (scan limits, batches, unknown partitions).
 #include <catch2/catch.hpp>
 
-#include "cluster/storage/layout.h"
+#include "storage/layout.h"
 #include "common/file.h"
 #include "tests/storage_test_util.h"
 #include "tests/tablet_test_util.h"

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "cluster/storage/layout.h"
+#include "storage/layout.h"
 #include "common/file.h"
 #include "tests/tablet_test_util.h"
 

@@ -1,7 +1,7 @@
 // Replication between in-process tablets: a leader and two followers.
 #include <catch2/catch.hpp>
 
-#include "cluster/storage/layout.h"
+#include "storage/layout.h"
 #include "tests/storage_test_util.h"
 #include "tests/tablet_test_util.h"
 #include "tests/wal_test_util.h"

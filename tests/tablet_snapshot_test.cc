@@ -7,8 +7,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "cluster/storage/layout.h"
-#include "cluster/storage/retention.h"
+#include "storage/layout.h"
+#include "storage/retention.h"
 #include "cluster/tablet/retention_policy.h"
 #include "cluster/tablet/snapshot_sender.h"
 #include "common/file.h"

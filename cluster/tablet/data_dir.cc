@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "cluster/storage/layout.h"
+#include "storage/layout.h"
 
 namespace kv::tablet {
 namespace {

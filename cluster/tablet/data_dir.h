@@ -3,7 +3,7 @@
 //   DATA_DIR/LOCK          held (flock) for the process's life: one tablet per
 //                          data dir, and offline repair refuses to run beside it
 //   DATA_DIR/tablet.json   {format_version, endpoint, tablet_id}
-//   DATA_DIR/partitions/   one folder per replica (cluster/storage/layout.h)
+//   DATA_DIR/partitions/   one folder per replica (storage/layout.h)
 //   DATA_DIR/quarantine/   what was cut, replaced or dropped
 //   DATA_DIR/staging/      snapshots being received from a leader (emptied at start)
 #pragma once

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/storage/replica.h"
+#include "storage/replica.h"
 #include "cluster/tablet/tail_buffer.h"
 #include "common/status.h"
 #include "wal/record.h"

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "cluster/proto/kv.pb.h"
-#include "cluster/storage/replica.h"
+#include "storage/replica.h"
 #include "cluster/tablet/errors.h"
 #include "cluster/tablet/follower_stream.h"
 #include "cluster/tablet/lease_table.h"

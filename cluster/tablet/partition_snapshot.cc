@@ -3,7 +3,7 @@
 // (docs/cluster.md, "WAL retention and snapshot transfer").
 #include <limits>
 
-#include "cluster/storage/retention.h"
+#include "storage/retention.h"
 #include "cluster/tablet/log.h"
 #include "cluster/tablet/partition.h"
 

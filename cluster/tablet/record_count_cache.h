@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "cluster/storage/replica.h"
+#include "storage/replica.h"
 
 namespace kv::tablet {
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "cluster/storage/replica.h"
+#include "storage/replica.h"
 #include "cluster/tablet/tail_buffer.h"
 #include "common/status.h"
 

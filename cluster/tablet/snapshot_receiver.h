@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cluster/proto/kv.pb.h"
-#include "cluster/storage/snapshot.h"
+#include "storage/snapshot.h"
 #include "cluster/tablet/partition_key.h"
 #include "common/status.h"
 

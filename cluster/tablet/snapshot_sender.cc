@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "cluster/storage/snapshot.h"
+#include "storage/snapshot.h"
 #include "cluster/tablet/log.h"
 #include "cluster/tablet/partition_key.h"
 #include "common/file.h"

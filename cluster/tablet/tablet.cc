@@ -4,7 +4,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "cluster/storage/layout.h"
+#include "storage/layout.h"
 #include "cluster/tablet/folder_quarantine.h"
 #include "cluster/tablet/log.h"
 #include "common/file.h"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cluster/proto/kv.pb.h"
-#include "cluster/storage/storage_env.h"
+#include "storage/storage_env.h"
 #include "cluster/tablet/clock.h"
 #include "cluster/tablet/data_dir.h"
 #include "cluster/tablet/lease_table.h"

@@ -2,8 +2,8 @@
 // the manual restore's way to bring a replica folder put back by an operator
 // (from a backup, or out of quarantine) into service without restarting the
 // tablet, and so without disturbing the replicas it already serves.
-#include "cluster/storage/descriptor.h"
-#include "cluster/storage/layout.h"
+#include "storage/descriptor.h"
+#include "storage/layout.h"
 #include "cluster/tablet/log.h"
 #include "cluster/tablet/tablet.h"
 #include "common/file.h"
