@@ -3,7 +3,9 @@
 // whose heartbeats are paused and whose control calls are blocked is what a
 // SIGSTOPped tablet looks like from the nameserver.
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cluster/nameserver/leader_choice.h"
@@ -416,4 +418,184 @@ TEST_CASE("offlineendpoint and recoverendpoint: leadership moves off and the rep
   CHECK(back.op_ids_size() == 3);
   for (uint64_t id : back.op_ids()) CHECK(cluster.WaitOp(id).type() == "kRecoverTableOP");
   for (uint32_t pid = 0; pid < 3; ++pid) CHECK(AliveOn(cluster.Partition("t", pid), target));
+}
+
+// Issue 18: a tablet restarted faster than failure detection (kill -9 and
+// start again, systemd's Restart=always) registers with a new incarnation;
+// its replicas came back without a role, so the nameserver handles it as a
+// tablet that went down and came back.
+TEST_CASE("quick restart: a leader's tablet back as a new incarnation gets its partition a leader at a new term, "
+          "and its replica recovered (invariant 6)") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  FakeTablet& restarted = cluster.tablet(before.leader());
+  for (const auto& t : cluster.tablets) t->SetLog(tid, 0, 1, 10);
+
+  restarted.Restart();
+  REQUIRE(Eventually(
+      [&] {
+        const v1::PartitionInfo p = cluster.Partition("t");
+        return p.term() > before.term() && !p.leader().empty() &&
+               std::all_of(p.replicas().begin(), p.replicas().end(), [](const auto& r) { return r.is_alive(); });
+      },
+      10s));
+  const v1::PartitionInfo after = cluster.Partition("t");
+  CHECK(cluster.TabletState(restarted.endpoint()) == "kTabletHealthy");
+  // Every replica holds the role and term the metadata says, the restarted one too.
+  for (const auto& t : cluster.tablets) {
+    const v1::ReplicaStatus held = t->held(tid, 0);
+    CHECK(held.role() == (t->endpoint() == after.leader() ? v1::LEADER : v1::FOLLOWER));
+    CHECK(held.term() == after.term());
+  }
+  const v1::OpInfo failover = cluster.WaitFinalOp("kChangeLeaderOP", "t");
+  CHECK(failover.status() == "kDone");
+  CHECK(nlohmann::json::parse(failover.params_json()).at("trigger") == "auto_failover");
+  // The leader only gets a lease at the new term.
+  REQUIRE(Eventually(
+      [&] { return cluster.tablet(after.leader()).leased_partitions(after.term()).size() == 1; }, 5s));
+}
+
+TEST_CASE("quick restart: a follower's tablet is recovered and the leader stays, at its term") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  FakeTablet& restarted = cluster.tablet(Followers(before)[0]);
+
+  restarted.Restart();
+  const v1::OpInfo recovery = cluster.WaitFinalOp("kRecoverTableOP", "t");
+  CHECK(recovery.status() == "kDone");
+  CHECK(nlohmann::json::parse(recovery.params_json()).at("endpoint") == restarted.endpoint());
+  CHECK(restarted.held(tid, 0).role() == v1::FOLLOWER);
+  const v1::PartitionInfo after = cluster.Partition("t");
+  CHECK(after.leader() == before.leader());
+  CHECK(after.term() == before.term());
+  CHECK(AliveOn(after, restarted.endpoint()));
+  for (const v1::OpInfo& op : cluster.Ops("t")) CHECK(op.type() != "kChangeLeaderOP");
+}
+
+TEST_CASE("quick restart: two of three tablets at once, then the nameserver: every partition leads again") {
+  Cluster cluster(3);
+  const v1::CreateTableResponse created = cluster.client->CreateTable("t", 3, 3);
+  REQUIRE(created.error().code() == v1::OK);
+  const uint32_t tid = created.table().tid();
+  // Every partition has a live leader, and every replica is alive and holds a role.
+  const auto all_led_and_alive = [&] {
+    for (uint32_t pid = 0; pid < 3; ++pid) {
+      const v1::PartitionInfo p = cluster.Partition("t", pid);
+      if (p.leader().empty() || !AliveOn(p, p.leader())) return false;
+      for (const v1::ReplicaInfo& r : p.replicas()) {
+        if (!r.is_alive() || cluster.tablet(r.endpoint()).held(tid, pid).role() == v1::ROLE_UNKNOWN) {
+          return false;
+        }
+      }
+    }
+    return true;
+  };
+  cluster.tablets[0]->Restart();
+  cluster.tablets[1]->Restart();
+  REQUIRE(Eventually(all_led_and_alive, 15s));
+
+  // A quick restart of the nameserver alone: the incarnations it persisted
+  // match, so it changes nothing.
+  const size_t ops_before = cluster.Ops().size();
+  cluster.RestartNameServer([] {});
+  const uint64_t later = cluster.tablets[2]->heartbeats() + 20;
+  REQUIRE(Eventually([&] { return cluster.tablets[2]->heartbeats() >= later; }, 10s));
+  CHECK(cluster.Ops().size() == ops_before);
+  CHECK(all_led_and_alive());
+
+  // A tablet restarted while the nameserver was down is recognised by the
+  // incarnation persisted before.
+  cluster.RestartNameServer([&] { cluster.tablets[2]->Restart(); });
+  REQUIRE(Eventually([&] { return cluster.Ops().size() > ops_before; }, 10s));
+  REQUIRE(Eventually(all_led_and_alive, 15s));
+}
+
+TEST_CASE("quick restart: auto_failover off submits nothing, and recoverendpoint brings the tablet back") {
+  Cluster cluster(3);
+  const uint32_t tid = cluster.CreateTable("t");
+  REQUIRE(cluster.client->ConfSet("auto_failover", "false").error().code() == v1::OK);
+  const v1::PartitionInfo before = cluster.Partition("t");
+  FakeTablet& restarted = cluster.tablet(before.leader());
+  FakeTablet& other = cluster.tablet(Followers(before)[0]);
+
+  restarted.Restart();
+  // Shown as it is: the leader's replica not alive, so an operator sees what to fix.
+  REQUIRE(Eventually([&] { return !AliveOn(cluster.Partition("t"), restarted.endpoint()); }, 5s));
+  const uint64_t later = other.heartbeats() + 20;
+  REQUIRE(Eventually([&] { return other.heartbeats() >= later; }, 10s));
+  CHECK(cluster.Ops().empty());
+  CHECK(cluster.TabletState(restarted.endpoint()) == "kTabletHealthy");
+
+  const v1::SubmitOpsResponse back = cluster.client->RecoverEndpoint(restarted.endpoint());
+  REQUIRE(back.error().code() == v1::OK);
+  REQUIRE(back.op_ids_size() == 1);
+  CHECK(cluster.WaitOp(back.op_ids(0)).status() == "kDone");
+  const v1::PartitionInfo led = cluster.Partition("t");
+  REQUIRE_FALSE(led.leader().empty());
+  CHECK(led.term() > before.term());
+  CHECK(cluster.tablet(led.leader()).held(tid, 0).role() == v1::LEADER);
+  if (!AliveOn(led, restarted.endpoint())) {
+    const v1::SubmitOpsResponse recovered = cluster.client->RecoverEndpoint(restarted.endpoint());
+    REQUIRE(recovered.error().code() == v1::OK);
+    for (uint64_t id : recovered.op_ids()) CHECK(cluster.WaitOp(id).status() == "kDone");
+  }
+  CHECK(AliveOn(cluster.Partition("t"), restarted.endpoint()));
+}
+
+TEST_CASE("quick restart: a tablet taken out by offlineendpoint stays out") {
+  Cluster cluster(3);
+  cluster.CreateTable("t");
+  const std::string target = cluster.Partition("t").leader();
+  const v1::SubmitOpsResponse off = cluster.client->OfflineEndpoint(target);
+  REQUIRE(off.error().code() == v1::OK);
+  for (uint64_t id : off.op_ids()) REQUIRE(cluster.WaitOp(id).status() == "kDone");
+  const v1::PartitionInfo before = cluster.Partition("t");
+  const size_t ops_before = cluster.Ops().size();
+
+  cluster.tablet(target).Restart();
+  FakeTablet& other = cluster.tablet(before.leader());
+  const uint64_t later = other.heartbeats() + 20;
+  REQUIRE(Eventually([&] { return other.heartbeats() >= later; }, 10s));
+  CHECK(cluster.Ops().size() == ops_before);
+  const v1::PartitionInfo after = cluster.Partition("t");
+  CHECK(after.leader() == before.leader());
+  CHECK(after.term() == before.term());
+  CHECK_FALSE(AliveOn(after, target));
+}
+
+// Issue 18: a nameserver that was itself not running (SIGSTOP, a VM pause)
+// sees every tablet silent at once when it resumes. Its clock is jumped here
+// as if its process had stopped for 6 s.
+TEST_CASE("nameserver stall: a jump of its clock past the offline timeout moves no leader; a tablet that really "
+          "stays silent still goes offline after (invariants 3, 4)") {
+  auto ahead = std::make_shared<std::atomic<int64_t>>(0);
+  Cluster cluster(3, [&](ns::NameServerOptions& options) {
+    options.now = [ahead] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(ahead->load()); };
+  });
+  REQUIRE(cluster.client->CreateTable("t", 4, 3).error().code() == v1::OK);
+  const v1::ShowTableResponse before = cluster.client->ShowTable("t");
+  REQUIRE(before.error().code() == v1::OK);
+
+  *ahead += 6000;
+  FakeTablet& watched = *cluster.tablets[0];
+  const uint64_t later = watched.heartbeats() + 40;  // two seconds of detector rounds, well past the offline timeout
+  REQUIRE(Eventually([&] { return watched.heartbeats() >= later; }, 10s));
+  CHECK(cluster.Ops().empty());
+  for (const auto& t : cluster.tablets) CHECK(cluster.TabletState(t->endpoint()) == "kTabletHealthy");
+  const v1::ShowTableResponse after = cluster.client->ShowTable("t");
+  for (int pid = 0; pid < 4; ++pid) {
+    CHECK(after.tables(0).partitions(pid).term() == before.tables(0).partitions(pid).term());
+    CHECK(after.tables(0).partitions(pid).leader() == before.tables(0).partitions(pid).leader());
+  }
+  // Invariant 4: the leases go on at the same terms.
+  size_t leased = 0;
+  for (const auto& t : cluster.tablets) leased += t->leased_partitions(1).size();
+  CHECK(leased == 4);
+
+  // The detector still works: a tablet silent for real goes offline.
+  FakeTablet& silent = *cluster.tablets[1];
+  cluster.Stop(silent);
+  REQUIRE(Eventually([&] { return cluster.TabletState(silent.endpoint()) == "kTabletOffline"; }, 10s));
 }

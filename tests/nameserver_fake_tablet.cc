@@ -67,12 +67,23 @@ void FakeTablet::HeartbeatLoop(std::vector<std::string> nameservers, std::chrono
   }
 }
 
+void FakeTablet::Restart() {
+  std::lock_guard lock(mu_);
+  for (auto& [key, status] : held_) status.set_role(v1::ROLE_UNKNOWN);
+  followers_.clear();
+  leases_.clear();
+  ++incarnation_;
+  restarted_ = true;
+}
+
 bool FakeTablet::Beat(v1::NameServer::Stub& stub, bool* registered) {
+  if (restarted_.exchange(false)) *registered = false;
   if (!*registered) {
     v1::RegisterTabletRequest request;
     request.set_endpoint(endpoint_);
     request.set_tablet_id("fake-" + endpoint_);
     request.set_data_dir("/nonexistent/" + endpoint_);
+    request.set_incarnation(incarnation_);
     v1::RegisterTabletResponse response;
     if (!stub.RegisterTablet(WithDeadline().get(), request, &response).ok() ||
         response.error().code() != v1::OK) {
@@ -103,6 +114,7 @@ bool FakeTablet::Beat(v1::NameServer::Stub& stub, bool* registered) {
 v1::HeartbeatRequest FakeTablet::HeartbeatRequestLocked() const {
   v1::HeartbeatRequest request;
   request.set_endpoint(endpoint_);
+  request.set_incarnation(incarnation_);
   for (const auto& [key, status] : held_) *request.add_replicas() = status;
   return request;
 }

@@ -36,6 +36,10 @@ class FakeTablet final : public v1::Tablet::Service {
   // Heartbeats stop (as for a SIGSTOPped tablet) and resume.
   void PauseHeartbeats() { paused_ = true; }
   void ResumeHeartbeats() { paused_ = false; }
+  // A quick restart (kill -9 and start again before the nameserver notices):
+  // a new incarnation registers, every replica is held with no role and no
+  // lease, its log and term kept.
+  void Restart();
 
   // CreateReplica answers this error from now on (OK: succeed again).
   void FailCreateReplica(v1::ErrorCode code);
@@ -97,6 +101,8 @@ class FakeTablet final : public v1::Tablet::Service {
   std::condition_variable unblocked_;
 
   std::atomic<bool> paused_{false};
+  std::atomic<uint64_t> incarnation_{1};
+  std::atomic<bool> restarted_{false};  // register again before the next heartbeat
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> heartbeats_{0};
   std::atomic<uint64_t> reregisters_{0};

@@ -66,6 +66,7 @@ TEST_CASE("metadata: tables, tablets and config round-trip through the embedded 
   const TabletMeta tablet{.endpoint = "127.0.0.1:9001",
                           .tablet_id = "t-1",
                           .data_dir = "/data/t1",
+                          .incarnation = 0xfedcba9876543210,  // above 2^63: kept whole
                           .state = TabletState::kOffline,
                           .registered_at_ms = 11,
                           .state_changed_at_ms = 22};
@@ -88,6 +89,7 @@ TEST_CASE("metadata: tables, tablets and config round-trip through the embedded 
   RequireSameTable(loaded->tables[0], table);
   REQUIRE(loaded->tablets.size() == 1);
   CHECK(EncodeTablet(loaded->tablets[0]) == EncodeTablet(tablet));
+  CHECK(loaded->tablets[0].incarnation == tablet.incarnation);
   CHECK(*loaded->config.Get("auto_failover") == "false");
   CHECK(*loaded->config.Get("replica_down_timeout_ms") == "1800000");  // the default
   CHECK(*repository.AllocateTid() == 3);  // ids are never handed out twice

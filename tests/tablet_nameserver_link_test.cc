@@ -1,8 +1,11 @@
 // The tablet's nameserver link against fake nameservers: registration through
 // a standby's hint, heartbeats carrying replica status, leases from the
-// answers (invariant 4), and registering again when told.
+// answers (invariant 4), and registering again when told, with the same
+// incarnation.
 #include <catch2/catch.hpp>
 #include <grpcpp/grpcpp.h>
+
+#include <set>
 
 #include "tests/tablet_test_util.h"
 
@@ -31,6 +34,7 @@ class FakeNameServer final : public v1::NameServer::Service {
     if (!active_hint_.empty()) return Standby(resp->mutable_error());
     ++registrations_;
     tablet_id_ = req->tablet_id();
+    incarnations_.insert(req->incarnation());
     resp->set_heartbeat_interval_ms(50);
     return grpc::Status::OK;
   }
@@ -56,6 +60,7 @@ class FakeNameServer final : public v1::NameServer::Service {
   std::mutex mu_;
   int registrations_ = 0;
   std::string tablet_id_;
+  std::set<uint64_t> incarnations_;  // of every registration
   v1::HeartbeatRequest last_beat_;
   bool grant_ = true;
   bool ask_reregister_ = false;
@@ -116,6 +121,11 @@ TEST_CASE("the nameserver link registers through a standby's hint and leases com
     return active.registrations_ == 2;
   }));
   REQUIRE(WaitUntil([&] { return Put(t, kTid, kPid, "b", "2").error().code() == v1::OK; }));
+  // One process, one incarnation: registering again is not a restart.
+  std::lock_guard<std::mutex> l(active.mu_);
+  REQUIRE(active.incarnations_.size() == 1);
+  CHECK(*active.incarnations_.begin() != 0);
+  CHECK(active.last_beat_.incarnation() == *active.incarnations_.begin());
 }
 
 }  // namespace kv::test

@@ -29,8 +29,9 @@ Status ValidateTiming(const NameServerTiming& t) {
   return Status::OK();
 }
 
-NameServer::NameServer(meta::MetaStore* store, NameServerTiming timing)
+NameServer::NameServer(meta::MetaStore* store, NameServerTiming timing, MonotonicNow now)
     : timing_(timing),
+      now_(std::move(now)),
       tablets_client_(timing.tablet_rpc_timeout),
       repository_(store),
       store_(store),
@@ -67,8 +68,9 @@ Status NameServer::LoadMetadata() {
   tables_.clear();
   tablets_.clear();
   config_ = ClusterConfig();
+  last_check_.reset();
   KV_ASSIGN_OR_RETURN(ClusterMetadata loaded, repository_.LoadAll());
-  const Clock::time_point now = Clock::now();
+  const Clock::time_point now = now_();
   for (TableMeta& table : loaded.tables) {
     if (table.state != TableState::kNormal) {
       spdlog::warn("table {} is {}: drop it to clean up", table.name, TableStateName(table.state));
@@ -193,7 +195,7 @@ Result<std::vector<v1::TabletInfo>> NameServer::ShowTablet() const {
   std::lock_guard lock(mu_);
   KV_RETURN_IF_ERROR(CheckActiveLocked());
   const uint64_t now_ms = WallClockMs();
-  const Clock::time_point now = Clock::now();
+  const Clock::time_point now = now_();
   std::vector<v1::TabletInfo> out;
   for (const auto& [endpoint, tablet] : tablets_) {
     v1::TabletInfo& info = out.emplace_back();

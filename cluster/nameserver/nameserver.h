@@ -56,13 +56,17 @@ struct NameServerTiming {
 // InvalidArgument unless every duration is positive and lease < offline timeout.
 Status ValidateTiming(const NameServerTiming& timing);
 
+// The monotonic clock heartbeats and the failure detector are measured on;
+// tests jump it forward to play a nameserver that was not running.
+using MonotonicNow = std::function<std::chrono::steady_clock::time_point()>;
+
 class NameServer {
  public:
   // auto_balance rounds after one trigger (a new tablet, confset).
   static constexpr int kAutoBalanceRounds = 32;
 
   // store must outlive the NameServer.
-  NameServer(meta::MetaStore* store, NameServerTiming timing);
+  NameServer(meta::MetaStore* store, NameServerTiming timing, MonotonicNow now = std::chrono::steady_clock::now);
   // Stops the op runner first: its tasks call back into this object.
   ~NameServer();
 
@@ -80,7 +84,10 @@ class NameServer {
   Result<v1::RegisterTabletResponse> RegisterTablet(const v1::RegisterTabletRequest& request);
   Result<v1::HeartbeatResponse> Heartbeat(const v1::HeartbeatRequest& request);
   // The failure detector: marks silent tablets offline and heard-from ones
-  // healthy again. The process calls it every heartbeat interval.
+  // healthy again. The process calls it every heartbeat interval. A check
+  // that comes over half an offline timeout after the previous one means the
+  // nameserver itself was not running (a stall): silence is then counted
+  // again from that check, so a nameserver stall judges no tablet.
   void CheckTablets();
 
   // Tables.
@@ -127,7 +134,8 @@ class NameServer {
     TabletMeta meta;
     // Monotonic; nullopt until the first heartbeat since activation.
     std::optional<Clock::time_point> last_heartbeat;
-    // Silence is counted from here while nothing was heard.
+    // Silence is counted from here at the earliest: activation, or the end
+    // of a stall of the nameserver.
     Clock::time_point watched_since;
     // The replicas the tablet reported in its last heartbeat.
     std::map<PartitionKey, v1::ReplicaStatus> reported;
@@ -158,6 +166,11 @@ class NameServer {
   // Back: the tablet is healthy again; its replicas stay is_alive=no until a
   // recovery brings them back.
   Status OnTabletBackLocked(TabletEntry& tablet);
+  // RegisterTablet from another incarnation than the one known: a restarted
+  // process, whose replicas came back without a role. A healthy tablet goes
+  // offline and back at once, so its partitions get a leader and its
+  // replicas a recovery as after any down and up.
+  Status OnTabletRestartedLocked(TabletEntry& tablet, uint64_t incarnation);
 
   // Ops hosting (nameserver_ops.cc). The runner lives from the end of
   // Activate to Deactivate; a shared_ptr, so a caller holding a copy outside
@@ -263,6 +276,7 @@ class NameServer {
   Status DeleteTableLocked(const std::string& name);
 
   const NameServerTiming timing_;
+  const MonotonicNow now_;
   TabletClient tablets_client_;
   std::mutex admin_mu_;  // one CreateTable / DropTable at a time
 
@@ -287,6 +301,9 @@ class NameServer {
   // confset); a round runs when no op is unfinished, the count stops a move
   // that keeps failing from being submitted for ever.
   int balance_rounds_left_ = 0;
+  // When the failure detector last ran (nullopt until its first check since
+  // activation): a long gap is a stall of the nameserver.
+  std::optional<Clock::time_point> last_check_;
 
   meta::MetaStore* const store_;
   std::unique_ptr<Executor> executor_;

@@ -37,7 +37,7 @@ Result<std::unique_ptr<NameServerProcess>> NameServerProcess::Start(const NameSe
                                             .zk_session_timeout = options.zk_session_timeout};
   KV_ASSIGN_OR_RETURN(p->store_, meta::OpenMetaStore(meta_options));
   KV_ASSIGN_OR_RETURN(p->election_, meta::OpenLeaderElection(meta_options));
-  p->core_ = std::make_unique<NameServer>(p->store_.get(), options.timing);
+  p->core_ = std::make_unique<NameServer>(p->store_.get(), options.timing, options.now);
   p->service_ = std::make_unique<NameServerService>(p->core_.get(), [raw = p.get()] { return raw->LeaderHint(); });
 
   int port = 0;

@@ -32,6 +32,8 @@ struct NameServerOptions {
   std::string zk_root_path = "/kv";
   std::chrono::milliseconds zk_session_timeout{3000};
   NameServerTiming timing;
+  // The failure detector's clock (NameServer); tests jump it to play a stall.
+  MonotonicNow now = std::chrono::steady_clock::now;
 };
 
 class NameServerProcess {

@@ -1,6 +1,8 @@
 // Tablets: registration, heartbeats and leases, and the failure detector.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "cluster/nameserver/nameserver.h"
 
 namespace kv::ns {
@@ -23,6 +25,12 @@ Result<v1::RegisterTabletResponse> NameServer::RegisterTablet(const v1::Register
   KV_RETURN_IF_ERROR(CheckActiveLocked());
   const uint64_t now_ms = WallClockMs();
   auto it = tablets_.find(endpoint);
+  if (it != tablets_.end() && it->second.meta.incarnation != 0 && request.incarnation() != 0 &&
+      it->second.meta.incarnation != request.incarnation()) {
+    // Before the new incarnation is persisted: when this fails, the tablet
+    // registers again and is still recognised as restarted.
+    KV_RETURN_IF_ERROR(OnTabletRestartedLocked(it->second, request.incarnation()));
+  }
   TabletMeta meta = it == tablets_.end()
                         ? TabletMeta{.endpoint = endpoint, .state_changed_at_ms = now_ms}
                         : it->second.meta;
@@ -32,6 +40,7 @@ Result<v1::RegisterTabletResponse> NameServer::RegisterTablet(const v1::Register
   }
   meta.tablet_id = request.tablet_id();
   meta.data_dir = request.data_dir();
+  meta.incarnation = request.incarnation();
   meta.registered_at_ms = now_ms;
   KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveTablet(meta)));
   if (it == tablets_.end()) {
@@ -40,7 +49,7 @@ Result<v1::RegisterTabletResponse> NameServer::RegisterTablet(const v1::Register
     balance_rounds_left_ = kAutoBalanceRounds;  // a scale-out: auto_balance spreads the load
   }
   it->second.meta = std::move(meta);
-  it->second.last_heartbeat = Clock::now();
+  it->second.last_heartbeat = now_();
 
   v1::RegisterTabletResponse response;
   response.set_heartbeat_interval_ms(static_cast<uint32_t>(timing_.heartbeat_interval.count()));
@@ -52,7 +61,10 @@ Result<v1::HeartbeatResponse> NameServer::Heartbeat(const v1::HeartbeatRequest& 
   KV_RETURN_IF_ERROR(CheckActiveLocked());
   v1::HeartbeatResponse response;
   auto it = tablets_.find(request.endpoint());
-  if (it == tablets_.end()) {
+  // Another incarnation than the one registered: a late beat of a process
+  // that is gone, or a tablet registered before it sent one. It must not
+  // keep a lease alive or report replicas for the process registered now.
+  if (it == tablets_.end() || it->second.meta.incarnation != request.incarnation()) {
     response.set_reregister(true);
     return response;
   }
@@ -63,7 +75,7 @@ Result<v1::HeartbeatResponse> NameServer::Heartbeat(const v1::HeartbeatRequest& 
 }
 
 void NameServer::RecordHeartbeatLocked(TabletEntry& tablet, const v1::HeartbeatRequest& request) {
-  tablet.last_heartbeat = Clock::now();
+  tablet.last_heartbeat = now_();
   tablet.reported.clear();
   for (const v1::ReplicaStatus& replica : request.replicas()) {
     tablet.reported[{replica.partition().tid(), replica.partition().pid()}] = replica;
@@ -91,14 +103,27 @@ std::vector<v1::LeaseGrant> NameServer::LeasesLocked(const std::string& endpoint
 void NameServer::CheckTablets() {
   std::lock_guard lock(mu_);
   if (!active_) return;
-  const Clock::time_point now = Clock::now();
+  const Clock::time_point now = now_();
+  if (last_check_ && now - *last_check_ > timing_.tablet_offline_timeout / 2) {
+    // The heartbeats of that gap could not be answered either, and those sent
+    // during it may still be queued: the tablets get a full offline timeout
+    // from now, as at activation, and no leader moves for the stall.
+    spdlog::warn("failure detector: {} ms since its last check: the nameserver itself was not running "
+                 "(a stall, a VM pause, swapping); tablets are judged again after a heartbeat round",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(now - *last_check_).count());
+    for (auto& [endpoint, tablet] : tablets_) tablet.watched_since = now;
+  }
+  last_check_ = now;
   for (auto& [endpoint, tablet] : tablets_) {
-    const auto silent = now - tablet.last_heartbeat.value_or(tablet.watched_since);
-    const bool timed_out = silent > timing_.tablet_offline_timeout;
+    const Clock::time_point heard =
+        tablet.last_heartbeat ? std::max(*tablet.last_heartbeat, tablet.watched_since) : tablet.watched_since;
+    const bool heard_lately = tablet.last_heartbeat && now - *tablet.last_heartbeat <= timing_.tablet_offline_timeout;
     Status changed;
-    if (tablet.meta.state == TabletState::kHealthy && timed_out) {
+    if (tablet.meta.state == TabletState::kHealthy && now - heard > timing_.tablet_offline_timeout) {
+      spdlog::warn("tablet {}: no heartbeat for over {} ms: marking it {}", endpoint,
+                   timing_.tablet_offline_timeout.count(), TabletStateName(TabletState::kOffline));
       changed = OnTabletOfflineLocked(tablet);
-    } else if (tablet.meta.state == TabletState::kOffline && tablet.last_heartbeat && !timed_out) {
+    } else if (tablet.meta.state == TabletState::kOffline && heard_lately) {
       changed = OnTabletBackLocked(tablet);
     }
     // Not recorded, so the next check tries again.
@@ -137,8 +162,6 @@ Status NameServer::SetTakenOfflineLocked(TabletEntry& tablet, bool taken) {
 
 Status NameServer::OnTabletOfflineLocked(TabletEntry& tablet) {
   const std::string& endpoint = tablet.meta.endpoint;
-  spdlog::warn("tablet {}: no heartbeat for over {} ms: marking it {}", endpoint,
-               timing_.tablet_offline_timeout.count(), TabletStateName(TabletState::kOffline));
   for (auto& [name, table] : tables_) {
     TableMeta updated = table;
     bool touched = false;
@@ -173,6 +196,21 @@ Status NameServer::OnTabletBackLocked(TabletEntry& tablet) {
   std::erase_if(readd_submitted_, [&](const auto& entry) { return std::get<2>(entry) == tablet.meta.endpoint; });
   repairs_wanted_ = true;
   return Status::OK();
+}
+
+Status NameServer::OnTabletRestartedLocked(TabletEntry& tablet, uint64_t incarnation) {
+  const std::string& endpoint = tablet.meta.endpoint;
+  if (tablet.meta.state != TabletState::kHealthy) {
+    // Already judged down: its heartbeats bring it back as usual.
+    spdlog::info("tablet {} restarted (incarnation {}, was {}) while {}", endpoint, incarnation,
+                 tablet.meta.incarnation, TabletStateName(tablet.meta.state));
+    return Status::OK();
+  }
+  spdlog::warn("tablet {} restarted (incarnation {}, was {}) before failure detection noticed: its replicas "
+               "came back without a role; handling it as a tablet that went offline and came back",
+               endpoint, incarnation, tablet.meta.incarnation);
+  KV_RETURN_IF_ERROR(OnTabletOfflineLocked(tablet));
+  return OnTabletBackLocked(tablet);
 }
 
 }  // namespace kv::ns

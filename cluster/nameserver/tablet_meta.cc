@@ -30,6 +30,7 @@ std::string EncodeTablet(const TabletMeta& tablet) {
   doc["endpoint"] = tablet.endpoint;
   doc["tablet_id"] = tablet.tablet_id;
   doc["data_dir"] = tablet.data_dir;
+  doc["incarnation"] = tablet.incarnation;
   doc["state"] = TabletStateName(tablet.state);
   doc["registered_at_ms"] = tablet.registered_at_ms;
   doc["state_changed_at_ms"] = tablet.state_changed_at_ms;
@@ -50,6 +51,10 @@ Result<TabletMeta> DecodeTablet(std::string_view text, const std::string& key) {
   // Absent in documents written before it existed: not taken offline.
   if (doc.contains("taken_offline")) {
     KV_ASSIGN_OR_RETURN(tablet.taken_offline, ReadBool(doc, "taken_offline", key));
+  }
+  // Absent in documents written before it existed: none known.
+  if (doc.contains("incarnation")) {
+    KV_ASSIGN_OR_RETURN(tablet.incarnation, ReadUint(doc, "incarnation", key));
   }
   if (key != TabletKey(tablet.endpoint)) {
     return Status::Corruption(key + ": holds the tablet at '" + tablet.endpoint + "'");

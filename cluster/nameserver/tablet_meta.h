@@ -19,6 +19,9 @@ struct TabletMeta {
   std::string endpoint;
   std::string tablet_id;  // from the tablet's tablet.json: tells a new data dir at an old endpoint
   std::string data_dir;
+  // The tablet process's incarnation at its last RegisterTablet (0: none
+  // known): a registration with another one is a restarted process.
+  uint64_t incarnation = 0;
   TabletState state = TabletState::kHealthy;
   uint64_t registered_at_ms = 0;     // wall clock of the last RegisterTablet
   uint64_t state_changed_at_ms = 0;  // wall clock of the last change of state

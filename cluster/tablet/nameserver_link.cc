@@ -1,12 +1,28 @@
 #include "cluster/tablet/nameserver_link.h"
 
+#include <random>
+
 #include "cluster/tablet/log.h"
 
 namespace kv::tablet {
 
+namespace {
+
+uint64_t NewIncarnation() {
+  std::random_device device;
+  std::uniform_int_distribution<uint64_t> draw(1);  // 0 means "none" on the wire
+  return draw(device);
+}
+
+}  // namespace
+
 NameserverLink::NameserverLink(NameserverLinkOptions options, Tablet& tablet, client::Channels& channels,
                                const Clock& clock)
-    : options_(std::move(options)), tablet_(tablet), channels_(channels), clock_(clock) {
+    : options_(std::move(options)),
+      tablet_(tablet),
+      channels_(channels),
+      clock_(clock),
+      incarnation_(NewIncarnation()) {
   current_ = options_.nameservers.at(0);
   next_index_ = 1 % options_.nameservers.size();
 }
@@ -72,6 +88,7 @@ NameserverLink::Registration NameserverLink::Register() {
   req.set_endpoint(tablet_.endpoint());
   req.set_data_dir(tablet_.data_dir().dir());
   req.set_tablet_id(tablet_.data_dir().tablet_id());
+  req.set_incarnation(incarnation_);
   v1::RegisterTabletResponse resp;
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + options_.rpc_timeout);
@@ -94,6 +111,7 @@ NameserverLink::Registration NameserverLink::Register() {
 bool NameserverLink::Heartbeat() {
   v1::HeartbeatRequest req;
   req.set_endpoint(tablet_.endpoint());
+  req.set_incarnation(incarnation_);
   for (v1::ReplicaStatus& s : tablet_.HeartbeatStatus()) *req.add_replicas() = std::move(s);
   v1::HeartbeatResponse resp;
   grpc::ClientContext ctx;

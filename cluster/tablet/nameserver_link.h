@@ -4,10 +4,13 @@
 // answers NOT_LEADER with the active one as hint, which is followed; an
 // endpoint that does not answer makes the link try the next. When told to
 // reregister (the nameserver lost track of this tablet) it registers again.
+// Registration and heartbeats carry the link's incarnation, drawn once per
+// process, so the nameserver tells a restarted tablet from the old one.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +55,7 @@ class NameserverLink {
   Tablet& tablet_;
   client::Channels& channels_;
   const Clock& clock_;
+  const uint64_t incarnation_;  // random, non-zero
 
   // Touched only by the link's thread.
   std::string current_;  // the nameserver talked to
