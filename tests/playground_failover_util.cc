@@ -16,6 +16,19 @@ std::string KeyOfPartition(uint32_t pid, uint32_t partitions, const std::string&
   }
 }
 
+std::optional<std::chrono::milliseconds> FirstWriteWithin(client::Client& client, uint32_t pid, uint32_t partitions,
+                                                          const std::string& prefix,
+                                                          std::chrono::steady_clock::time_point since,
+                                                          std::chrono::milliseconds within) {
+  const std::string probe = KeyOfPartition(pid, partitions, prefix);
+  while (std::chrono::steady_clock::now() - since < within) {
+    if (client.Put("t", probe, "p").ok()) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since);
+    }
+  }
+  return std::nullopt;
+}
+
 bool AllAlive(client::Client& client) {
   auto shown = client.ShowTable("t");
   if (!shown.ok() || shown->empty()) return false;

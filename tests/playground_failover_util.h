@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +20,14 @@ namespace kv::test {
 
 // The first key `prefix<i>` that maps to pid in a table of `partitions`.
 std::string KeyOfPartition(uint32_t pid, uint32_t partitions, const std::string& prefix);
+
+// Puts probe keys (KeyOfPartition(pid, partitions, prefix)) into "t" until
+// one is acknowledged or `within` has passed since `since`: how long after
+// `since` a write to pid got through, nullopt when none did.
+std::optional<std::chrono::milliseconds> FirstWriteWithin(client::Client& client, uint32_t pid, uint32_t partitions,
+                                                          const std::string& prefix,
+                                                          std::chrono::steady_clock::time_point since,
+                                                          std::chrono::milliseconds within);
 
 // Every replica of table "t" is alive in the metadata.
 bool AllAlive(client::Client& client);
