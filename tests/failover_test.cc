@@ -566,21 +566,35 @@ TEST_CASE("quick restart: a tablet taken out by offlineendpoint stays out") {
 }
 
 // Issue 18: a nameserver that was itself not running (SIGSTOP, a VM pause)
-// sees every tablet silent at once when it resumes. Its clock is jumped here
-// as if its process had stopped for 6 s.
+// sees every tablet silent at once when it resumes. Here no heartbeat reaches
+// it and its clock jumps as if its process had stopped for 6 s.
 TEST_CASE("nameserver stall: a jump of its clock past the offline timeout moves no leader; a tablet that really "
           "stays silent still goes offline after (invariants 3, 4)") {
   auto ahead = std::make_shared<std::atomic<int64_t>>(0);
+  auto reads = std::make_shared<std::atomic<uint64_t>>(0);
   Cluster cluster(3, [&](ns::NameServerOptions& options) {
-    options.now = [ahead] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(ahead->load()); };
+    options.now = [ahead, reads] {
+      ++*reads;
+      return std::chrono::steady_clock::now() + std::chrono::milliseconds(ahead->load());
+    };
   });
   REQUIRE(cluster.client->CreateTable("t", 4, 3).error().code() == v1::OK);
   const v1::ShowTableResponse before = cluster.client->ShowTable("t");
   REQUIRE(before.error().code() == v1::OK);
+  // While no tablet heartbeats and the test calls nothing, every read of the
+  // nameserver's clock is a check of its failure detector.
+  const auto checks = [&](uint64_t n) {
+    const uint64_t target = reads->load() + n;
+    return Eventually([&] { return reads->load() >= target; }, 5s);
+  };
 
+  for (const auto& t : cluster.tablets) t->PauseHeartbeats();
+  REQUIRE(checks(2));  // no heartbeat is on its way any more
   *ahead += 6000;
+  REQUIRE(checks(3));  // the detector ran after the stall, before any heartbeat
+  for (const auto& t : cluster.tablets) t->ResumeHeartbeats();
   FakeTablet& watched = *cluster.tablets[0];
-  const uint64_t later = watched.heartbeats() + 40;  // two seconds of detector rounds, well past the offline timeout
+  const uint64_t later = watched.heartbeats() + 40;  // two seconds of detector rounds, past the offline timeout
   REQUIRE(Eventually([&] { return watched.heartbeats() >= later; }, 10s));
   CHECK(cluster.Ops().empty());
   for (const auto& t : cluster.tablets) CHECK(cluster.TabletState(t->endpoint()) == "kTabletHealthy");
