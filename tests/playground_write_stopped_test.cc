@@ -1,5 +1,6 @@
 // A leader whose WAL writer stopped after a failed write (issue 18, case 2),
-// with real processes on the playground. The failure is injected from outside
+// and a replica folder that fails to open (case 3), with real processes on
+// the playground. The failure is injected from outside
 // the tablet, with no fault code in it: the test lowers the leader tablet's
 // RLIMIT_FSIZE (prlimit) just above its WAL segment's size, so the next WAL
 // write fails with EFBIG as it would with ENOSPC on a full disk (the tablet
@@ -9,6 +10,7 @@
 // as a follower; no acknowledged write is lost (invariant 5), and the record
 // the failed write may have left is cut by the divergent-suffix rule
 // (invariant 2) or kept whole, the replicas converging either way.
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <catch2/catch.hpp>
@@ -17,6 +19,7 @@
 
 #include "cluster/client/kv_client.h"
 #include "ops/playground.h"
+#include "tests/ops_run_util.h"
 #include "tests/playground_failover_util.h"
 #include "tests/playground_test_util.h"
 #include "tests/test_util.h"
@@ -115,4 +118,48 @@ TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership
   std::printf("write-stopped: %zu writes acknowledged, %llu failed (not acknowledged)\n", acked.size(),
               static_cast<unsigned long long>(load.failed()));
   CHECK(MissingOf(*client, acked) == 0);
+}
+
+TEST_CASE("a tablet restarted with a replica folder that fails to open: playground restart fails in one line, and "
+          "gettablestatus and showtable say why (issue 18, case 3)",
+          "[playground][open-failed]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 3);
+  auto client = ConnectTo(pg->get());
+  CreateT(*client, 1, 3);
+  auto shown = client->ShowTable("t");
+  REQUIRE(shown.ok());
+  const std::string tid = std::to_string(shown->front().tid());
+  // A follower's tablet, stopped, its replica's DB naming a manifest that is not there.
+  std::string follower;
+  for (const v1::ReplicaInfo& r : shown->front().partitions(0).replicas()) {
+    if (r.endpoint() != shown->front().partitions(0).leader()) follower = r.endpoint();
+  }
+  auto server = pg->get().Find(follower);
+  REQUIRE(server.ok());
+  REQUIRE(pg->get().Signal(follower, SIGKILL).ok());
+  WriteFile(server->data_dir + "/partitions/" + tid + "_0/db/CURRENT", "MANIFEST-999999\n");
+
+  const Run restarted = RunOps(tmp, {"playground", "restart", server->name, "--dir", pg->get().state().dir});
+  INFO(restarted.err);
+  CHECK(restarted.code == 1);
+  CHECK(restarted.OneLineError());
+  CHECK_THAT(restarted.err, Catch::Contains("serves 0 of its 1 replicas") && Catch::Contains(tid + "_0") &&
+                                Catch::Contains("MANIFEST-999999"));
+
+  const Run status = RunOps(tmp, {"gettablestatus", follower});
+  INFO(status.out + status.err);
+  CHECK(status.code == 0);
+  CHECK_THAT(status.out, Catch::Contains("kTableOpenFailed"));
+  CHECK_THAT(status.err, Catch::Contains("note: " + tid + "_0 is kTableOpenFailed: ") &&
+                             Catch::Contains("MANIFEST-999999"));
+  // The nameserver hears it with the next heartbeat.
+  Run table;
+  CHECK(WaitUntil(30s, [&] {
+    table = RunOps(tmp, {"showtable", "t"}, pg->get().NameserverList());
+    return table.err.find("kTableOpenFailed") != std::string::npos;
+  }));
+  INFO(table.out + table.err);
+  CHECK_THAT(table.err, Catch::Contains("note: t pid 0 on " + follower + " is kTableOpenFailed: ") &&
+                            Catch::Contains("MANIFEST-999999"));
 }
