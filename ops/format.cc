@@ -1,6 +1,7 @@
 #include "ops/format.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <tuple>
 
@@ -38,6 +39,8 @@ std::string ReplicaStateName(v1::ReplicaState state) {
   switch (state) {
     case v1::TABLE_NORMAL: return "kTableNormal";
     case v1::TABLE_LOADING: return "kTableLoading";
+    case v1::TABLE_WRITE_STOPPED: return "kTableWriteStopped";
+    case v1::TABLE_OPEN_FAILED: return "kTableOpenFailed";
     default: return "-";
   }
 }
@@ -61,6 +64,7 @@ void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json) {
                           {"applied_offset", r.applied_offset()},
                           {"record_cnt", r.record_count()},
                           {"state", ReplicaStateName(r.state())},
+                          {"state_reason", r.state_reason()},
                           {"lease_valid", r.lease_valid()}});
     } else {
       table.AddRow({std::to_string(r.partition().tid()), std::to_string(r.partition().pid()), r.table_name(),
@@ -70,7 +74,17 @@ void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json) {
                     r.role() == v1::LEADER ? (r.lease_valid() ? "valid" : "expired") : "-"});
     }
   }
-  if (!json) table.Print();
+  if (json) return;
+  table.Print();
+  for (const v1::ReplicaStatus& r : replicas) {
+    if (r.state_reason().empty()) continue;
+    PrintStateNote(std::to_string(r.partition().tid()) + "_" + std::to_string(r.partition().pid()),
+                   ReplicaStateName(r.state()), r.state_reason());
+  }
+}
+
+void PrintStateNote(const std::string& replica, const std::string& state, const std::string& reason) {
+  std::fprintf(stderr, "note: %s is %s: %s\n", replica.c_str(), state.c_str(), reason.c_str());
 }
 
 std::string AcksName(v1::Acks acks) { return acks == v1::ACKS_LEADER ? "leader" : "majority"; }
@@ -87,7 +101,7 @@ std::vector<ReplicaRow> ReplicaRows(const std::vector<v1::TableInfo>& tables) {
     for (const v1::PartitionInfo& p : t.partitions()) {
       for (const v1::ReplicaInfo& r : p.replicas()) {
         rows.push_back({t.name(), t.tid(), p.pid(), r.endpoint(), RoleName(r.role()), p.term(), r.is_alive(),
-                        r.offset(), r.record_count()});
+                        r.offset(), r.record_count(), ReplicaStateName(r.state()), r.state_reason()});
       }
     }
   }
@@ -110,13 +124,21 @@ void PrintReplicaRows(const std::vector<ReplicaRow>& rows, bool json) {
                           {"term", r.term},
                           {"is_alive", r.is_alive},
                           {"offset", r.offset},
-                          {"record_cnt", r.record_cnt}});
+                          {"record_cnt", r.record_cnt},
+                          {"state", r.state},
+                          {"state_reason", r.state_reason}});
     } else {
       table.AddRow({r.name, std::to_string(r.tid), std::to_string(r.pid), r.endpoint, r.role, std::to_string(r.term),
                     r.is_alive ? "yes" : "no", std::to_string(r.offset), std::to_string(r.record_cnt)});
     }
   }
-  if (!json) table.Print();
+  if (json) return;
+  table.Print();
+  for (const ReplicaRow& r : rows) {
+    if (!r.state_reason.empty()) {
+      PrintStateNote(r.name + " pid " + std::to_string(r.pid) + " on " + r.endpoint, r.state, r.state_reason);
+    }
+  }
 }
 
 }  // namespace kv::ops

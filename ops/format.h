@@ -32,6 +32,8 @@ struct ReplicaRow {
   bool is_alive = false;
   uint64_t offset = 0;
   uint64_t record_cnt = 0;
+  std::string state;         // as its tablet last reported it (ReplicaStateName)
+  std::string state_reason;  // why it is not kTableNormal; empty when it is
 };
 
 // OpenMLDB's table states: "kTableNormal", "kTableLoading"; "-" from a tablet
@@ -44,6 +46,9 @@ void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json);
 // Rows ordered by table name, pid, leader first, then endpoint.
 std::vector<ReplicaRow> ReplicaRows(const std::vector<v1::TableInfo>& tables);
 // As OpenMLDB's showtable table, or one JSON object per replica.
+// Human output (tables) of both: each replica that is not kTableNormal for a
+// reason gets a line on stderr after the table, "note: REPLICA is STATE: REASON".
 void PrintReplicaRows(const std::vector<ReplicaRow>& rows, bool json);
+void PrintStateNote(const std::string& replica, const std::string& state, const std::string& reason);
 
 }  // namespace kv::ops

@@ -151,6 +151,21 @@ Status Playground::Launch(ServerRecord* server) {
   return SaveState(state_);
 }
 
+Status CheckAllServed(const std::string& endpoint, const std::vector<v1::ReplicaStatus>& replicas) {
+  size_t failed = 0;
+  const v1::ReplicaStatus* first = nullptr;
+  for (const v1::ReplicaStatus& r : replicas) {
+    if (r.state() != v1::TABLE_OPEN_FAILED) continue;
+    if (failed++ == 0) first = &r;
+  }
+  if (failed == 0) return Status::OK();
+  return Status::FailedPrecondition(
+      "tablet " + endpoint + " serves " + std::to_string(replicas.size() - failed) + " of its " +
+      std::to_string(replicas.size()) + " replicas: " + std::to_string(failed) + " failed to open, the first (" +
+      std::to_string(first->partition().tid()) + "_" + std::to_string(first->partition().pid()) +
+      ") with: " + first->state_reason() + " (see `ops gettablestatus " + endpoint + "`)");
+}
+
 Status Playground::WaitUntilServing(const std::vector<std::string>& endpoints, const std::vector<ServerRecord>& watch,
                                     std::chrono::milliseconds timeout) const {
   KV_ASSIGN_OR_RETURN(auto client, PollingClient(state_.EndpointsOf(kRoleNameserver)));
@@ -175,7 +190,13 @@ Status Playground::WaitUntilServing(const std::vector<std::string>& endpoints, c
       for (const std::string& e : endpoints) {
         // Healthy in the nameserver's eyes and answering itself: a restarted
         // tablet may still look healthy from its predecessor's heartbeats.
-        if (!healthy.count(e) || !client->TabletStatus(e, false).ok()) waiting += (waiting.empty() ? "" : ", ") + e;
+        auto replicas = healthy.count(e) ? client->TabletStatus(e, false)
+                                         : Result<std::vector<v1::ReplicaStatus>>(Status::NotFound(e));
+        if (!replicas.ok()) {
+          waiting += (waiting.empty() ? "" : ", ") + e;
+        } else {
+          KV_RETURN_IF_ERROR(CheckAllServed(e, *replicas));
+        }
       }
       if (waiting.empty()) return Status::OK();
       last = Status::IOError("tablets not serving yet: " + waiting);

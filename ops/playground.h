@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/proto/kv.pb.h"
 #include "common/status.h"
 #include "ops/playground_state.h"
 #include "ops/process.h"
@@ -39,10 +40,14 @@ struct ServerView {
   ProcessState state;
 };
 
+// FailedPrecondition, in one line, when a tablet holds replicas it does not
+// serve (kv.proto TABLE_OPEN_FAILED): they do not come back by waiting.
+Status CheckAllServed(const std::string& endpoint, const std::vector<v1::ReplicaStatus>& replicas);
+
 class Playground {
  public:
   // Starts the servers and waits until the nameserver reports every tablet
-  // kTabletHealthy. Refuses a dir that already holds a playground. When a
+  // kTabletHealthy and each serves every replica it holds (CheckAllServed). Refuses a dir that already holds a playground. When a
   // server does not come up, stops everything it started and says which
   // server failed and where its log is; the dir stays for a look.
   static Result<Playground> Up(const PlaygroundOptions& options);
@@ -62,7 +67,7 @@ class Playground {
   // SIGKILL (waits until gone), SIGSTOP (until stopped) or SIGCONT (until running).
   Status Signal(const std::string& name, int sig);
   // Kills the server if it runs, starts it again with the same endpoint, data
-  // dir and flags, and waits until it serves.
+  // dir and flags, and waits until it serves every replica it holds.
   Result<ServerRecord> Restart(const std::string& name, std::chrono::milliseconds timeout);
   // Stops every server it started (tablets first): SIGTERM, up to grace, SIGKILL.
   // One outcome per server, in state().servers order.

@@ -126,6 +126,24 @@ Status Replica::Usable() const {
   return broken_;
 }
 
+Status Replica::WritesStopped() const {
+  std::shared_lock<std::shared_mutex> l(life_mu_);
+  {
+    std::lock_guard<std::mutex> a(apply_mu_);
+    if (!broken_.ok()) return broken_;
+  }
+  KV_RETURN_IF_ERROR(Usable());
+  return wal_->failure();
+}
+
+Status Replica::Reopen() {
+  std::unique_lock<std::shared_mutex> l(life_mu_);
+  CloseFiles();
+  const Status reopened = ReopenAfter(Status::OK());
+  if (reopened.ok()) Log().info("{}: reopened; applied {}", paths_.dir, Applied().ToString());
+  return reopened;
+}
+
 LogPosition Replica::LastLoggedLocked() const {
   if (wal_ && wal_->last_offset() > 0) return {wal_->last_term(), wal_->last_offset()};
   return Applied();

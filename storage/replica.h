@@ -135,6 +135,17 @@ class Replica {
   Result<uint64_t> Count() const;  // scans: O(records)
   Result<ContentAt> Checksum() const;  // scans: O(data); consistent with its applied position
 
+  // OK while the replica can write; else why not: its WAL writer stopped
+  // after a failed write or fsync, an apply failed, or a maintenance step
+  // left it closed. Every write is refused with this until Reopen succeeds.
+  Status WritesStopped() const;
+  // Closes the WAL and the DB and opens them again as Open does: a torn WAL
+  // tail is cut into quarantine and the WAL replayed from the DB's applied
+  // offset (invariant 7), so records a failed write left whole are kept and
+  // applied. On failure the replica stays closed, refusing writes with why,
+  // and Reopen may be tried again.
+  Status Reopen();
+
   LogPosition LastLogged() const;  // the WAL's last (term, offset); the applied one when the WAL is empty
   LogPosition Applied() const;
   // The term of the record at an applied offset, and the offset where that term starts.

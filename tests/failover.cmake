@@ -25,3 +25,10 @@ add_dependencies(playground_soak_test ops nameserver tablet)
 kv_add_test(playground_restore_test playground_restore_test.cc ops_run_util.cc
             $<TARGET_OBJECTS:kv_playground_failover_util> LIBS kv_ops LABELS playground restore)
 add_dependencies(playground_restore_test ops nameserver tablet)
+
+# A leader whose WAL writes fail (its tablet's RLIMIT_FSIZE lowered from the
+# test): the leadership moves, and the replica reopens and catches up; a
+# folder that fails to open fails `ops playground restart` (issue 18).
+kv_add_test(playground_write_stopped_test playground_write_stopped_test.cc ops_run_util.cc
+            $<TARGET_OBJECTS:kv_playground_failover_util> LIBS kv_ops LABELS playground failover)
+add_dependencies(playground_write_stopped_test ops nameserver tablet)

@@ -37,6 +37,23 @@ TEST_CASE("leader choice: a newer last term beats a longer log and a tie goes to
   CHECK(ChooseLeader({{"a", 1, 1}}, {"a"}, std::nullopt).status().IsNotFound());
 }
 
+TEST_CASE("leader choice never picks a replica that cannot write, but counts its log (invariant 6)") {
+  using ns::ChooseLeader;
+  // The stopped replica holds the greatest log: a tie still goes to one that can write.
+  CHECK(*ChooseLeader({{"a", 2, 12, /*can_write=*/false}, {"b", 2, 12}, {"c", 2, 11}}, {}, std::nullopt) == "b");
+  // Ahead of every replica that can write: nobody leads rather than lose its records.
+  CHECK(ChooseLeader({{"a", 2, 13, false}, {"b", 2, 12}}, {}, std::nullopt).status().IsInvalidArgument());
+  // Named as the candidate: refused, saying why.
+  Result<std::string> candidate = ChooseLeader({{"a", 2, 12, false}, {"b", 2, 12}}, {}, "a");
+  CHECK(candidate.status().code() == Status::Code::kFailedPrecondition);
+  CHECK_THAT(candidate.status().message(), Catch::Contains("cannot write"));
+  CHECK(ChooseLeader({{"a", 2, 12, false}}, {}, std::nullopt).status().IsNotFound());
+  CHECK(ns::CanWrite(v1::TABLE_NORMAL));
+  CHECK(ns::CanWrite(v1::REPLICA_STATE_UNSPECIFIED));  // an older tablet
+  CHECK_FALSE(ns::CanWrite(v1::TABLE_WRITE_STOPPED));
+  CHECK_FALSE(ns::CanWrite(v1::TABLE_OPEN_FAILED));
+}
+
 TEST_CASE(
     "failover: the live replica with the greatest last term then last offset leads at a new persisted term (invariant "
     "6)") {

@@ -3,13 +3,18 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/file.h"
+#include "storage/layout.h"
+#include "storage/replica.h"
 #include "tests/tablet_test_util.h"
 
 namespace kv::test {
@@ -21,7 +26,9 @@ const std::string kTablet = KV_BINARY_DIR "/cluster/tablet/tablet";
 // by PID when the object dies, whatever happened in the test.
 class TabletProcess {
  public:
-  TabletProcess(const std::vector<std::string>& args, const std::string& output) {
+  // open_files: the RLIMIT_NOFILE (soft, hard) to start it under; none: the test's own.
+  TabletProcess(const std::vector<std::string>& args, const std::string& output,
+                std::optional<std::pair<rlim_t, rlim_t>> open_files = std::nullopt) {
     std::vector<std::string> argv_storage = {kTablet};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -36,6 +43,10 @@ class TabletProcess {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::dup2(out, STDOUT_FILENO);
       ::dup2(out, STDERR_FILENO);
+      if (open_files) {
+        const rlimit limit{open_files->first, open_files->second};
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
+      }
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
@@ -72,9 +83,10 @@ struct Run {
   std::string output;
 };
 
-Run RunTablet(const std::vector<std::string>& args) {
+Run RunTablet(const std::vector<std::string>& args,
+              std::optional<std::pair<rlim_t, rlim_t>> open_files = std::nullopt) {
   TempDir out;
-  TabletProcess p(args, out / "output");
+  TabletProcess p(args, out / "output", open_files);
   const int code = p.WaitForExit();
   return {code, ReadFile(out / "output")};
 }
@@ -123,6 +135,56 @@ TEST_CASE("tablet: SIGTERM stops a running tablet cleanly, exit 0", "[tablet][bi
   p.Signal(SIGTERM);
   CHECK(p.WaitForExit() == 0);
   CHECK_THAT(ReadFile(dir / "data/tablet.log"), Catch::Contains("stopped"));
+}
+
+// A data dir holding n replicas of table "t" (tid 1), made and closed.
+void MakeReplicas(const std::string& data_dir, uint32_t n) {
+  storage::StorageEnv env;
+  for (uint32_t pid = 0; pid < n; ++pid) {
+    storage::ReplicaOptions o;
+    o.table = "t";
+    o.tid = 1;
+    o.pid = pid;
+    o.quarantine_root = data_dir + "/quarantine";
+    REQUIRE(storage::Replica::Open(storage::ReplicaDir(data_dir, 1, pid), o, env).ok());
+  }
+}
+
+TEST_CASE("tablet: too few open files for its replicas even at the hard limit: refused in one line, exit 1",
+          "[tablet][binary]") {
+  TempDir dir;
+  MakeReplicas(dir / "data", 40);  // about 256 + 40 x 8 = 576 open files
+  const Run r = RunTablet({"--endpoint", "127.0.0.1:0", "--data-dir", dir / "data", "--ns", "127.0.0.1:1"},
+                          std::make_pair(rlim_t{200}, rlim_t{300}));
+  INFO(r.output);
+  CHECK(r.code == 1);
+  // The one line that ends it: the limit, the need and how to raise it.
+  const std::string last = r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1);
+  CHECK_THAT(last, Catch::StartsWith("tablet: cannot start: the data dir holds 40 replicas") &&
+                       Catch::Contains("576 open files") && Catch::Contains("the limit is 300") &&
+                       Catch::Contains("ulimit -n 576") && Catch::Contains("LimitNOFILE=576"));
+  CHECK_THAT(r.output, !Catch::Contains("Too many open files"));
+}
+
+TEST_CASE("tablet: a soft open-files limit too low for its replicas is raised to the hard one and every replica "
+          "is served",
+          "[tablet][binary]") {
+  TempDir dir;
+  MakeReplicas(dir / "data", 40);
+  // 64 would not even open the 40 replicas.
+  TabletProcess p({"--endpoint", "127.0.0.1:0", "--data-dir", dir / "data", "--ns", "127.0.0.1:1"}, dir / "output",
+                  std::make_pair(rlim_t{64}, rlim_t{4096}));
+  // The log is flushed every second.
+  std::string log;
+  CHECK(WaitUntil([&] {
+    log = PathExists(dir / "data/tablet.log") ? ReadFile(dir / "data/tablet.log") : "";
+    return log.find("40 replica(s) open") != std::string::npos;
+  }));
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("soft limit raised from 64 to 4096"));
+  CHECK_THAT(log, !Catch::Contains("not served"));
+  p.Signal(SIGTERM);
+  CHECK(p.WaitForExit() == 0);
 }
 
 }  // namespace kv::test

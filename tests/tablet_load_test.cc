@@ -125,4 +125,33 @@ TEST_CASE("LoadReplica refuses a missing folder, another table's, another partit
   }
 }
 
+TEST_CASE("a folder that fails to open at start is shown with its reason in GetStatus and the heartbeat, and "
+          "LoadReplica's failure too",
+          "[tablet]") {
+  FolderAside f;
+  const std::string dir = f.PutBack();
+  WriteFile(dir + "/db/CURRENT", "MANIFEST-999999\n");  // names a manifest that is not there
+  const auto check = [&](const v1::ReplicaStatus& r) {
+    CHECK(r.partition().tid() == kTid);
+    CHECK(r.partition().pid() == kPid);
+    CHECK(r.table_name() == kTable);  // from its replica.json, which is fine
+    CHECK(r.state() == v1::TABLE_OPEN_FAILED);
+    CHECK_THAT(r.state_reason(), Catch::Contains("MANIFEST-999999"));
+  };
+  SECTION("at start") {
+    f.tablet.Stop();
+    f.tablet.Start();
+  }
+  SECTION("by LoadReplica") { CHECK(LoadReplica(f.tablet, kTid, kPid, kTable).error().code() != v1::OK); }
+
+  const v1::GetStatusResponse all = f.AllStatus();
+  CHECK(all.error().code() == v1::OK);
+  REQUIRE(all.replicas_size() == 1);
+  check(all.replicas(0));
+  check(Status(f.tablet, kTid, kPid));  // asked for by its id
+  const std::vector<v1::ReplicaStatus> heartbeat = f.tablet.tablet().HeartbeatStatus();
+  REQUIRE(heartbeat.size() == 1);
+  check(heartbeat[0]);
+}
+
 }  // namespace kv::test

@@ -336,6 +336,11 @@ uint64_t Writer::last_term() const {
   return last_term_;
 }
 
+Status Writer::failure() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return poisoned_;
+}
+
 uint64_t Writer::durable_offset() const {
   std::lock_guard<std::mutex> l(mu_);
   return durable_offset_;

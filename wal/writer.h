@@ -72,6 +72,10 @@ class Writer {
   uint64_t last_offset() const;     // 0 when the log is empty
   uint64_t last_term() const;
   uint64_t durable_offset() const;  // last offset known to be on disk at the configured level
+  // OK, or why the writer stopped: after a failed write or fsync the file is in
+  // an unknown state, so every later Append is refused with this; reopening
+  // (which cuts a torn tail and finds the log's real end) is the way back.
+  Status failure() const;
   const std::string& dir() const { return dir_; }
   // The quarantine folder made for a torn tail at open, if any.
   const std::string& torn_tail_quarantine() const { return torn_tail_quarantine_; }

@@ -14,6 +14,10 @@ std::string Describe(const ReplicaPosition& p) {
 
 }  // namespace
 
+bool CanWrite(v1::ReplicaState state) {
+  return state == v1::TABLE_NORMAL || state == v1::REPLICA_STATE_UNSPECIFIED;
+}
+
 bool Ahead(const ReplicaPosition& a, const ReplicaPosition& b) {
   return std::tie(a.last_term, a.last_offset) > std::tie(b.last_term, b.last_offset);
 }
@@ -26,11 +30,16 @@ Result<std::string> ChooseLeader(const std::vector<ReplicaPosition>& answered, c
     if (best == nullptr || Ahead(p, *best)) best = &p;
     const bool allowed = std::find(excluded.begin(), excluded.end(), p.endpoint) == excluded.end();
     if (!allowed) continue;
+    if (candidate && p.endpoint == *candidate && !p.can_write) {
+      return Status::FailedPrecondition("candidate " + Describe(p) +
+                                        " cannot write; leave it out and the best replica that can write leads");
+    }
+    if (!p.can_write) continue;
     if (candidate ? p.endpoint == *candidate : (chosen == nullptr || Ahead(p, *chosen))) chosen = &p;
   }
   if (chosen == nullptr) {
     return Status::NotFound(candidate ? "candidate " + *candidate + " did not answer as a replica of the partition"
-                                      : std::string("no replica that may lead answered"));
+                                      : std::string("no replica that may lead and can write answered"));
   }
   // Invariant 6: a replica behind another one would cut that one's newer records.
   if (Ahead(*best, *chosen)) {

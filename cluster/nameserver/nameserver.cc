@@ -172,6 +172,8 @@ v1::TableInfo NameServer::TableInfoLocked(const TableMeta& table) const {
       if (reported == tablet->second.reported.end()) continue;
       r->set_offset(reported->second.last_offset());
       r->set_record_count(reported->second.record_count());
+      r->set_state(reported->second.state());
+      r->set_state_reason(reported->second.state_reason());
     }
   }
   return info;

@@ -197,7 +197,13 @@ class NameServer {
   // failover when it has no live leader, else a recovery of that replica when
   // it is not alive.
   std::vector<op::Op> RecoverEndpointOpsLocked(const std::string& endpoint) const;
-  bool NeedsLeaderLocked(const PartitionMeta& partition) const;
+  // No live leader on a healthy tablet, or one whose tablet reports it cannot write.
+  bool NeedsLeaderLocked(const TableMeta& table, const PartitionMeta& partition) const;
+  // What endpoint's last heartbeat says of the replica (tid, pid): null when
+  // it said nothing; CannotWriteLocked: that it cannot write (its WAL writer
+  // stopped, or its folder failed to open), with why when reason is given.
+  const v1::ReplicaStatus* ReportedLocked(const std::string& endpoint, uint32_t tid, uint32_t pid) const;
+  bool CannotWriteLocked(const std::string& endpoint, uint32_t tid, uint32_t pid, std::string* reason = nullptr) const;
   // Adds every not-alive replica on endpoint to recover_pending_.
   void QueueRecoveryLocked(const std::string& endpoint);
   Result<const TableMeta*> FindTableLocked(const std::string& name) const;

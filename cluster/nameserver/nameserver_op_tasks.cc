@@ -145,18 +145,28 @@ Status NameServer::SelectLeaderTask(op::TaskContext& ctx) {
   for (size_t i = 0; i < reachable.size(); ++i) {
     calls.push_back({reachable[i], [&, i] {
                        KV_ASSIGN_OR_RETURN(v1::ChangeRoleResponse r, tablets_client_.ChangeRole(reachable[i], spec));
-                       answered[i] = {reachable[i], r.last_term(), r.last_offset()};
+                       answered[i] = {reachable[i], r.last_term(), r.last_offset(), CanWrite(r.state())};
+                       if (!answered[i].can_write) {
+                         spdlog::warn("op {}: {}: {} cannot write, so it will not lead: {}", ctx.op.id,
+                                      Where(ctx.op), reachable[i], r.state_reason());
+                       }
                        return Status::OK();
                      }});
   }
   const std::vector<Status> outcomes = RunPerTablet(calls);
   std::vector<ReplicaPosition> positions;
   std::string failures;
+  // Replicas that cannot write: out of the new leader's followers, and
+  // recovered (kRecoverTableOP) once their tablet reopened them.
+  nlohmann::json stopped = nlohmann::json::array();
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (outcomes[i].ok()) {
       positions.push_back(answered[i]);
+      if (!answered[i].can_write) stopped.push_back(reachable[i]);
     } else {
       failures += "; " + outcomes[i].message();
+      std::lock_guard lock(mu_);
+      if (CannotWriteLocked(reachable[i], table.tid, partition.pid)) stopped.push_back(reachable[i]);
     }
   }
   const size_t majority = partition.replicas.size() / 2 + 1;
@@ -175,12 +185,14 @@ Status NameServer::SelectLeaderTask(op::TaskContext& ctx) {
   KV_ASSIGN_OR_RETURN(std::string leader, ChooseLeader(positions, excluded, OptionalParam(ctx.params, "candidate")));
   nlohmann::json followers = nlohmann::json::array();
   for (const ReplicaPosition& p : positions) {
-    if (p.endpoint != leader && std::find(excluded.begin(), excluded.end(), p.endpoint) == excluded.end()) {
+    if (p.endpoint != leader && p.can_write &&
+        std::find(excluded.begin(), excluded.end(), p.endpoint) == excluded.end()) {
       followers.push_back(p.endpoint);
     }
   }
   ctx.params["leader"] = leader;
   ctx.params["followers"] = followers;
+  ctx.params["stopped"] = stopped;
   spdlog::info("op {}: {} term {}: {} leads ({} of {} replicas answered)", ctx.op.id, Where(ctx.op), term, leader,
                positions.size(), partition.replicas.size());
   return Status::OK();
@@ -200,6 +212,8 @@ Status NameServer::UpdateLeaderInfoTask(op::TaskContext& ctx) {
   const uint64_t term = ctx.params.at("term").get<uint64_t>();
   const std::string leader = ctx.params.at("leader").get<std::string>();
   const std::optional<std::string> excluded = OptionalParam(ctx.params, "exclude");
+  std::vector<std::string> stopped;
+  if (ctx.params.contains("stopped")) stopped = ctx.params.at("stopped").get<std::vector<std::string>>();
   return ChangePartition(ctx.op, true, [&](PartitionMeta& p) {
     KV_RETURN_IF_ERROR(CheckTerm(ctx.op, p, term));
     p.leader = leader;
@@ -208,6 +222,12 @@ Status NameServer::UpdateLeaderInfoTask(op::TaskContext& ctx) {
       // Followers that were not alive stay so until a recovery checks they caught up.
       if (r.endpoint == leader) r.is_alive = true;
       if (excluded && r.endpoint == *excluded) r.is_alive = false;
+      // A replica that cannot write is no follower of the new leader: recovered
+      // (auto_failover) once its tablet reports it reopened.
+      if (std::find(stopped.begin(), stopped.end(), r.endpoint) != stopped.end()) {
+        r.is_alive = false;
+        recover_pending_.insert({ctx.op.table, p.pid, r.endpoint});
+      }
     }
     spdlog::info("op {}: {} term {}: leader {}", ctx.op.id, Where(ctx.op), term, leader);
     return Status::OK();

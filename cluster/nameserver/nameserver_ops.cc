@@ -82,8 +82,24 @@ bool NameServer::TabletHealthyLocked(const std::string& endpoint) const {
   return it != tablets_.end() && it->second.meta.Usable();
 }
 
-bool NameServer::NeedsLeaderLocked(const PartitionMeta& partition) const {
-  return !LeaderAlive(partition) || !TabletHealthyLocked(partition.leader);
+bool NameServer::NeedsLeaderLocked(const TableMeta& table, const PartitionMeta& partition) const {
+  return !LeaderAlive(partition) || !TabletHealthyLocked(partition.leader) ||
+         CannotWriteLocked(partition.leader, table.tid, partition.pid);
+}
+
+const v1::ReplicaStatus* NameServer::ReportedLocked(const std::string& endpoint, uint32_t tid, uint32_t pid) const {
+  auto tablet = tablets_.find(endpoint);
+  if (tablet == tablets_.end()) return nullptr;
+  auto it = tablet->second.reported.find({tid, pid});
+  return it == tablet->second.reported.end() ? nullptr : &it->second;
+}
+
+bool NameServer::CannotWriteLocked(const std::string& endpoint, uint32_t tid, uint32_t pid,
+                                   std::string* reason) const {
+  const v1::ReplicaStatus* status = ReportedLocked(endpoint, tid, pid);
+  if (status == nullptr || CanWrite(status->state())) return false;
+  if (reason != nullptr) *reason = status->state_reason();
+  return true;
 }
 
 std::vector<op::Op> NameServer::RecoverEndpointOpsLocked(const std::string& endpoint) const {
@@ -93,7 +109,7 @@ std::vector<op::Op> NameServer::RecoverEndpointOpsLocked(const std::string& endp
     for (const PartitionMeta& partition : table.partitions) {
       const ReplicaMeta* replica = partition.FindReplica(endpoint);
       if (replica == nullptr) continue;
-      if (NeedsLeaderLocked(partition)) {
+      if (NeedsLeaderLocked(table, partition)) {
         ops.push_back(FailoverOp(table, partition.pid, {{"trigger", "recoverendpoint"}}));
       } else if (!replica->is_alive) {
         ops.push_back(RecoveryOp(table, partition.pid, endpoint, "recoverendpoint"));
@@ -128,7 +144,7 @@ void NameServer::AutoRepairLocked() {
   for (const auto& [name, table] : tables_) {
     if (table.state != TableState::kNormal) continue;
     for (const PartitionMeta& partition : table.partitions) {
-      if (NeedsLeaderLocked(partition)) submit(FailoverOp(table, partition.pid, {{"trigger", "auto_failover"}}));
+      if (NeedsLeaderLocked(table, partition)) submit(FailoverOp(table, partition.pid, {{"trigger", "auto_failover"}}));
     }
   }
   for (auto it = recover_pending_.begin(); it != recover_pending_.end();) {
@@ -141,8 +157,10 @@ void NameServer::AutoRepairLocked() {
     const ReplicaMeta* replica = partition ? partition->FindReplica(endpoint) : nullptr;
     if (replica == nullptr || replica->is_alive || !TabletHealthyLocked(endpoint)) {
       it = recover_pending_.erase(it);  // gone, or nothing to do any more
-    } else if (NeedsLeaderLocked(*partition)) {
+    } else if (NeedsLeaderLocked(table->second, *partition)) {
       ++it;  // after the failover
+    } else if (CannotWriteLocked(endpoint, table->second.tid, pid)) {
+      ++it;  // once its tablet reopened it (Partition::ReopenIfStopped), which the heartbeat tells
     } else if (submit(RecoveryOp(table->second, pid, endpoint, "auto_failover"))) {
       it = recover_pending_.erase(it);
     } else {
@@ -182,6 +200,10 @@ Result<uint64_t> NameServer::ChangeLeader(const std::string& table, uint32_t pid
     }
     if (!TabletHealthyLocked(candidate)) {
       return Status::FailedPrecondition("candidate " + candidate + " is not a healthy tablet (see showtablet)");
+    }
+    if (std::string why; CannotWriteLocked(candidate, tables_.at(table).tid, pid, &why)) {
+      return Status::FailedPrecondition("candidate " + candidate + " cannot write (" + why +
+                                        "); leave it out and the best replica that can write leads");
     }
     // Refused at once when the heartbeats already show a replica ahead of it;
     // kSelectLeader checks again with the answers it gets (invariant 6).

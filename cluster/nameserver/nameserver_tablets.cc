@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "cluster/nameserver/leader_choice.h"
 #include "cluster/nameserver/nameserver.h"
 
 namespace kv::ns {
@@ -76,9 +77,21 @@ Result<v1::HeartbeatResponse> NameServer::Heartbeat(const v1::HeartbeatRequest& 
 
 void NameServer::RecordHeartbeatLocked(TabletEntry& tablet, const v1::HeartbeatRequest& request) {
   tablet.last_heartbeat = now_();
-  tablet.reported.clear();
+  std::map<PartitionKey, v1::ReplicaStatus> previous;
+  previous.swap(tablet.reported);
   for (const v1::ReplicaStatus& replica : request.replicas()) {
-    tablet.reported[{replica.partition().tid(), replica.partition().pid()}] = replica;
+    const PartitionKey key{replica.partition().tid(), replica.partition().pid()};
+    // A replica that stopped writing (a leader then needs another) or writes
+    // again (it can be recovered): auto_failover looks at once.
+    auto before = previous.find(key);
+    const bool could_write = before == previous.end() || CanWrite(before->second.state());
+    if (could_write != CanWrite(replica.state())) {
+      repairs_wanted_ = true;
+      spdlog::log(CanWrite(replica.state()) ? spdlog::level::info : spdlog::level::warn,
+                  "tablet {}: replica {}_{} {}{}", tablet.meta.endpoint, key.first, key.second,
+                  CanWrite(replica.state()) ? "writes again" : "cannot write: ", replica.state_reason());
+    }
+    tablet.reported[key] = replica;
   }
 }
 

@@ -44,6 +44,11 @@ int Run(int argc, char** argv) {
   kv::tablet::TabletFlags flags;
   if (int code = kv::tablet::ParseTabletFlags(argc, argv, &flags); code >= 0) return code;
 
+  // A write past RLIMIT_FSIZE then fails with EFBIG, as a full disk fails
+  // with ENOSPC: the replica's WAL writer stops and it is reopened later,
+  // instead of the whole process being killed.
+  ::signal(SIGXFSZ, SIG_IGN);
+
   // Every thread started from here on inherits the block; main waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

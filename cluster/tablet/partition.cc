@@ -84,6 +84,10 @@ Error Partition::Lead(const v1::ReplicaSpec& spec, const ReplicaSettings& wanted
                      "partition " + key_.ToString() + " follows at term " + std::to_string(term) +
                          " and holds records of it from another leader; a new leader needs a new term");
   }
+  if (Status stopped = replica_->WritesStopped(); !stopped.ok()) {
+    return MakeError(v1::FAILED_PRECONDITION, "partition " + key_.ToString() + " cannot lead: it cannot write (" +
+                                                  stopped.message() + "); choose another replica");
+  }
   if (!already) StandDown();
   Status s;
   std::vector<wal::Record> noop;
@@ -170,7 +174,9 @@ Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaSta
   std::shared_lock<std::shared_mutex> open(open_mu_);
   if (closed_) return NotHosted(key_.ToString());
   SetPartitionId(key_, status->mutable_partition());
-  status->set_state(v1::TABLE_NORMAL);
+  const Status stopped = replica_->WritesStopped();
+  status->set_state(stopped.ok() ? v1::TABLE_NORMAL : v1::TABLE_WRITE_STOPPED);
+  if (!stopped.ok()) status->set_state_reason(stopped.message());
   const storage::Descriptor desc = replica_->descriptor();
   status->set_table_name(desc.table);
   status->set_term(desc.term);
@@ -184,7 +190,7 @@ Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaSta
     status->set_content_checksum(content->content.sum);
     status->set_record_count(content->content.record_count);
     counts_.Offer(content->applied.offset, content->content.record_count);
-  } else if (fresh_count) {
+  } else if (fresh_count && stopped.ok()) {  // a closed replica cannot count: its last count is shown
     const uint64_t applied = replica_->Applied().offset;
     auto count = replica_->Count();
     if (!count.ok()) return FromStatus(count.status());
@@ -211,6 +217,38 @@ Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaSta
     p->set_needs_snapshot(it->second.needs_snapshot);
   }
   return OkError();
+}
+
+Status Partition::WritesStopped() const {
+  std::shared_lock<std::shared_mutex> open(open_mu_);
+  if (closed_) return Status::NotFound("partition " + key_.ToString() + " is closed");
+  return replica_->WritesStopped();
+}
+
+void Partition::ReopenIfStopped() {
+  std::shared_lock<std::shared_mutex> open(open_mu_);
+  if (closed_) return;
+  Status stopped = replica_->WritesStopped();
+  if (stopped.ok()) return;
+  std::lock_guard<std::mutex> role(role_mu_);  // no role change or follower append meanwhile
+  bool leading = false;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (acting_ == Acting::kLeader && shared_.leases.Valid(key_, leader_term_)) return;
+    leading = acting_ == Acting::kLeader;
+  }
+  if (leading) {
+    Log().warn("partition {}: cannot write and its lease lapsed: stands down to reopen", key_.ToString());
+    StandDown();
+  }
+  const Status reopened = replica_->Reopen();
+  if (reopened.ok()) {
+    Log().info("partition {}: writes again after a reopen (they had stopped: {})", key_.ToString(), stopped.message());
+    reopen_problem_.clear();
+  } else if (reopened.message() != reopen_problem_) {
+    reopen_problem_ = reopened.message();
+    Log().error("partition {}: reopen failed, tried again periodically: {}", key_.ToString(), reopen_problem_);
+  }
 }
 
 void Partition::RefreshRecordCount() {

@@ -119,7 +119,18 @@ class Partition : public ReplicationSource {
   Error TakeRole(const v1::ReplicaSpec& spec, storage::LogPosition* last);
 
   // fresh_count: count now (GetStatus) instead of the heartbeat's cached count.
+  // A replica that cannot write is TABLE_WRITE_STOPPED, with the reason.
   Error FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaStatus* status);
+  // OK while the replica can write, else why not (storage::Replica::WritesStopped).
+  Status WritesStopped() const;
+  // A replica that cannot write (its WAL writer stopped after a failed write
+  // or fsync) is reopened here, which cuts a torn tail and replays the WAL:
+  // not while it leads with a valid lease (the nameserver, told by the
+  // heartbeat, moves the leadership first, so the record the failed write
+  // may have left is cut by invariant 2 when it follows the new leader), and
+  // a leader whose lease lapsed stands down first. The tablet calls it
+  // periodically; a reopen that fails is tried again on the next call.
+  void ReopenIfStopped();
   void RefreshRecordCount();  // the cached count, when due (record_count_cache.h)
 
   // Stops serving for good (drop, shutdown): replicators end, waiting writes are
@@ -210,6 +221,7 @@ class Partition : public ReplicationSource {
   std::mutex snapshots_mu_;
   std::multiset<uint64_t> pinned_snapshots_;
   std::string retention_problem_;  // the last one logged (the retention thread's only)
+  std::string reopen_problem_;     // the last one logged (the reopening thread's only)
 
   mutable std::mutex mu_;
   ReplicaSettings settings_;

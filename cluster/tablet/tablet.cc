@@ -1,5 +1,6 @@
 #include "cluster/tablet/tablet.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -7,6 +8,7 @@
 #include "storage/layout.h"
 #include "cluster/tablet/folder_quarantine.h"
 #include "cluster/tablet/log.h"
+#include "cluster/tablet/start_checks.h"
 #include "common/file.h"
 
 namespace kv::tablet {
@@ -21,6 +23,7 @@ Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions opt
   const std::string partitions = t->data_dir_.partitions_dir();
   KV_RETURN_IF_ERROR(CreateDirs(partitions));
   KV_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(partitions));
+  KV_RETURN_IF_ERROR(t->CheckResources(names));
   for (const std::string& name : names) {
     const auto ids = storage::ParseReplicaDirName(name);
     if (!ids) {
@@ -33,7 +36,7 @@ Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions opt
       t->partitions_[key] = *p;
     } else {
       Log().error("partition {}: not served: {}", key.ToString(), p.status().message());
-      t->unopened_[key] = p.status().message();
+      t->NoteUnopenedLocked(key, TableOfFolder(t->ReplicaDir(key)), p.status().message());
     }
   }
   Log().info("{} replica(s) open in {}", t->partitions_.size(), partitions);
@@ -47,11 +50,32 @@ Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions opt
   });
   // Writes past their deadline without a majority are answered within this
   // much of it; nothing else waits on a timer.
+  t->reopening_ = std::make_unique<Periodic>(kReopenInterval, [self] {
+    for (const auto& p : self->Hosted()) p->ReopenIfStopped();
+  });
   t->ack_expiry_ = std::make_unique<Periodic>(std::chrono::milliseconds(10), [self] {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& p : self->Hosted()) p->ExpireAcks(now);
   });
   return t;
+}
+
+Status Tablet::CheckResources(const std::vector<std::string>& folder_names) const {
+  const auto replicas = std::count_if(folder_names.begin(), folder_names.end(), [](const std::string& name) {
+    return storage::ParseReplicaDirName(name).has_value();
+  });
+  KV_ASSIGN_OR_RETURN(const OpenFilesCheck files, EnsureOpenFiles(static_cast<uint64_t>(replicas)));
+  if (files.raised) Log().info("open files: soft limit raised from {} to {}", files.was, files.limit);
+  Log().info("open files: limit {}, about {} needed for {} replica(s)", files.limit, files.needed, files.replicas);
+  // Only a warning: a tablet on a full disk still serves its replicas' reads.
+  auto free = FreeBytes(data_dir_.dir());
+  const uint64_t wanted = 2 * options_.wal_segment_bytes;
+  if (free.ok() && *free < wanted) {
+    Log().warn("{} has {} bytes free, less than two WAL segments ({} bytes): writes may fail with "
+               "\"No space left on device\" and stop a replica's WAL writer",
+               data_dir_.dir(), *free, wanted);
+  }
+  return Status::OK();
 }
 
 std::string Tablet::ReplicaDir(PartitionKey key) const {
@@ -99,7 +123,7 @@ std::shared_ptr<Partition> Tablet::Find(PartitionKey key, Error* why) const {
   auto broken = unopened_.find(key);
   if (broken != unopened_.end()) {
     *why = MakeError(v1::FAILED_PRECONDITION, "partition " + key.ToString() + " is on this tablet but not served: " +
-                                                  broken->second + " (repair it and load it again, or drop it)");
+                                                  broken->second.why + " (repair it and load it again, or drop it)");
   } else {
     *why = NotHosted(key.ToString());
   }
@@ -225,7 +249,16 @@ void Tablet::AppendMulti(const v1::AppendMultiRequest& req, v1::AppendMultiRespo
 void Tablet::ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse* resp) {
   Error e;
   storage::LogPosition last;
-  if (auto p = Find(KeyOf(req.spec().partition()), &e)) e = p->TakeRole(req.spec(), &last);
+  if (auto p = Find(KeyOf(req.spec().partition()), &e)) {
+    e = p->TakeRole(req.spec(), &last);
+    // The nameserver chooses a leader only among replicas that can write.
+    if (Status stopped = p->WritesStopped(); IsOk(e) && !stopped.ok()) {
+      resp->set_state(v1::TABLE_WRITE_STOPPED);
+      resp->set_state_reason(stopped.message());
+    } else {
+      resp->set_state(v1::TABLE_NORMAL);
+    }
+  }
   resp->set_last_offset(last.offset);
   resp->set_last_term(last.term);
   *resp->mutable_error() = std::move(e);
@@ -297,7 +330,7 @@ Error Tablet::Drop(PartitionKey key, bool keep_data) {
   }
   if (!s.ok()) {
     std::lock_guard<std::mutex> l(map_mu_);
-    unopened_[key] = "dropping it failed halfway: " + s.message();
+    NoteUnopenedLocked(key, TableOfFolder(dir), "dropping it failed halfway: " + s.message());
     return MakeError(v1::INTERNAL, "partition " + key.ToString() + ": closed, but " + s.message());
   }
   Log().info("partition {}: dropped, its folder {}", key.ToString(), where);
@@ -311,9 +344,9 @@ void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* r
   for (const v1::PartitionId& id : req.partitions()) {
     auto p = Find(KeyOf(id), &e);
     if (!p) {
-      v1::ReplicaStatus loading;
-      if (LoadingStatus(KeyOf(id), &loading)) {
-        *resp->add_replicas() = std::move(loading);
+      v1::ReplicaStatus unserved;
+      if (UnservedStatus(KeyOf(id), &unserved)) {
+        *resp->add_replicas() = std::move(unserved);
         continue;
       }
       *resp->mutable_error() = std::move(e);
@@ -332,7 +365,7 @@ void Tablet::GetStatus(const v1::GetStatusRequest& req, v1::GetStatusResponse* r
     }
   }
   if (!req.partitions().empty()) return;
-  for (v1::ReplicaStatus& status : LoadingStatuses()) *resp->add_replicas() = std::move(status);
+  for (v1::ReplicaStatus& status : UnservedStatuses()) *resp->add_replicas() = std::move(status);
 }
 
 std::vector<std::shared_ptr<Partition>> Tablet::Hosted() const {
@@ -348,11 +381,13 @@ std::vector<v1::ReplicaStatus> Tablet::HeartbeatStatus() {
     v1::ReplicaStatus status;
     if (IsOk(p->FillStatus(/*with_checksum=*/false, /*fresh_count=*/false, &status))) out.push_back(std::move(status));
   }
+  for (v1::ReplicaStatus& status : UnservedStatuses()) out.push_back(std::move(status));
   return out;
 }
 
 void Tablet::CloseAll() {
   counting_.reset();
+  reopening_.reset();
   std::map<PartitionKey, std::shared_ptr<Partition>> all;
   {
     std::lock_guard<std::mutex> l(map_mu_);

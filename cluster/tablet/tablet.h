@@ -28,8 +28,14 @@ struct TabletOptions {
   uint64_t wal_segment_bytes = 64ull << 20;  // a WAL segment rolls over at this size (retention deletes whole ones)
 };
 
+// The table a replica folder's replica.json names; empty when it cannot be read.
+std::string TableOfFolder(const std::string& replica_dir);
+
 class Tablet {
  public:
+  // How often a replica that cannot write is tried again (Partition::ReopenIfStopped).
+  static constexpr std::chrono::milliseconds kReopenInterval{1000};
+
   // Opens every replica folder under DATA_DIR/partitions with one StorageEnv.
   // A folder that cannot be opened is logged and left as it is: not served,
   // and named with its reason by CreateReplica and ChangeRole, until it is
@@ -78,6 +84,10 @@ class Tablet {
 
  private:
   Tablet(DataDir data_dir, TabletOptions options, const Clock& clock);
+  // Before any replica opens (start_checks.h): enough open files for every
+  // replica folder (refused, in one line, when the hard limit is short) and
+  // free space in the data dir (a warning).
+  Status CheckResources(const std::vector<std::string>& folder_names) const;
   Result<std::shared_ptr<Partition>> OpenPartition(PartitionKey key, const ReplicaSettings& settings);
   Result<std::shared_ptr<Partition>> OpenExisting(PartitionKey key);
   // Every partition's writes appended first, then their acks awaited; done() once all are in.
@@ -89,9 +99,13 @@ class Tablet {
   Error Create(const v1::ReplicaSpec& spec);
   Error Drop(PartitionKey key, bool keep_data);
   Error Load(PartitionKey key, const std::string& table);
-  // What GetStatus shows of a replica being loaded; false when key is not loading.
-  bool LoadingStatus(PartitionKey key, v1::ReplicaStatus* status) const;
-  std::vector<v1::ReplicaStatus> LoadingStatuses() const;  // of every replica being loaded
+  // What GetStatus and the heartbeats show of a folder that is not served: one
+  // being loaded (TABLE_LOADING) or one that failed to open (TABLE_OPEN_FAILED,
+  // with why); false when key is neither.
+  bool UnservedStatus(PartitionKey key, v1::ReplicaStatus* status) const;
+  std::vector<v1::ReplicaStatus> UnservedStatuses() const;  // of every folder not served
+  // Records a folder that failed to open (map_mu_ held), with its table as its replica.json names it.
+  void NoteUnopenedLocked(PartitionKey key, const std::string& table, const std::string& why);
   std::vector<std::shared_ptr<Partition>> Hosted() const;
 
   DataDir data_dir_;
@@ -106,11 +120,16 @@ class Tablet {
 
   mutable std::mutex map_mu_;
   std::map<PartitionKey, std::shared_ptr<Partition>> partitions_;
-  std::map<PartitionKey, std::string> unopened_;  // folders that are not served, and why
+  struct Unopened {
+    std::string table;  // from its replica.json; empty when that cannot be read
+    std::string why;
+  };
+  std::map<PartitionKey, Unopened> unopened_;     // folders that are not served, and why
   std::map<PartitionKey, std::string> loading_;   // folders LoadReplica is opening, and their table
 
   std::unique_ptr<Periodic> counting_;  // the heartbeats' record counts, refreshed off their path
   std::unique_ptr<Periodic> retention_;  // snapshots and WAL retention of every replica
+  std::unique_ptr<Periodic> reopening_;  // replicas whose writes stopped, reopened (Partition::ReopenIfStopped)
   std::unique_ptr<Periodic> ack_expiry_;  // writes past their deadline answered (Partition::ExpireAcks)
 };
 

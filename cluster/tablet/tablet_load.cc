@@ -13,16 +13,27 @@ namespace {
 
 std::string InspectHint(const std::string& dir) { return " (see `inspect partition " + dir + "`)"; }
 
-// What GetStatus shows of a replica being loaded.
-v1::ReplicaStatus Loading(PartitionKey key, const std::string& table) {
+// What GetStatus shows of a folder that is not served.
+v1::ReplicaStatus Unserved(PartitionKey key, const std::string& table, v1::ReplicaState state,
+                           const std::string& why) {
   v1::ReplicaStatus status;
   SetPartitionId(key, status.mutable_partition());
   status.set_table_name(table);
-  status.set_state(v1::TABLE_LOADING);
+  status.set_state(state);
+  status.set_state_reason(why);
   return status;
 }
 
 }  // namespace
+
+std::string TableOfFolder(const std::string& replica_dir) {
+  auto desc = storage::ReadDescriptor(storage::ReplicaPaths(replica_dir).descriptor);
+  return desc.ok() ? desc->table : std::string();
+}
+
+void Tablet::NoteUnopenedLocked(PartitionKey key, const std::string& table, const std::string& why) {
+  unopened_[key] = Unopened{table, why};
+}
 
 void Tablet::LoadReplica(const v1::LoadReplicaRequest& req, v1::LoadReplicaResponse* resp) {
   const PartitionKey key = KeyOf(req.partition());
@@ -72,7 +83,7 @@ Error Tablet::Load(PartitionKey key, const std::string& table) {
   std::lock_guard<std::mutex> l(map_mu_);
   loading_.erase(key);
   if (!opened.ok()) {
-    unopened_[key] = opened.status().message();
+    NoteUnopenedLocked(key, table, opened.status().message());
     Log().error("{}: LoadReplica failed: {}", where, opened.status().message());
     return MakeError(v1::FAILED_PRECONDITION,
                      where + ": cannot open " + dir + ": " + opened.status().message() + InspectHint(dir));
@@ -83,18 +94,26 @@ Error Tablet::Load(PartitionKey key, const std::string& table) {
   return OkError();
 }
 
-bool Tablet::LoadingStatus(PartitionKey key, v1::ReplicaStatus* status) const {
+bool Tablet::UnservedStatus(PartitionKey key, v1::ReplicaStatus* status) const {
   std::lock_guard<std::mutex> l(map_mu_);
-  auto it = loading_.find(key);
-  if (it == loading_.end()) return false;
-  *status = Loading(key, it->second);
-  return true;
+  if (auto it = loading_.find(key); it != loading_.end()) {
+    *status = Unserved(key, it->second, v1::TABLE_LOADING, "");
+    return true;
+  }
+  if (auto it = unopened_.find(key); it != unopened_.end()) {
+    *status = Unserved(key, it->second.table, v1::TABLE_OPEN_FAILED, it->second.why);
+    return true;
+  }
+  return false;
 }
 
-std::vector<v1::ReplicaStatus> Tablet::LoadingStatuses() const {
+std::vector<v1::ReplicaStatus> Tablet::UnservedStatuses() const {
   std::lock_guard<std::mutex> l(map_mu_);
   std::vector<v1::ReplicaStatus> all;
-  for (const auto& [key, table] : loading_) all.push_back(Loading(key, table));
+  for (const auto& [key, table] : loading_) all.push_back(Unserved(key, table, v1::TABLE_LOADING, ""));
+  for (const auto& [key, unopened] : unopened_) {
+    all.push_back(Unserved(key, unopened.table, v1::TABLE_OPEN_FAILED, unopened.why));
+  }
   return all;
 }
 
