@@ -3,3 +3,7 @@
 # `ctest -L recover`.
 kv_add_test(recover_plan_test recover_plan_test.cc recover_report_test.cc $<TARGET_OBJECTS:kv_partition_fixtures>
             LIBS kv_recover kv_inspect kv_storage LABELS recover)
+# On real processes: the ops, nameserver and tablet binaries of this build.
+kv_add_test(recover_cli_test recover_cli_test.cc ops_run_util.cc playground_test_util.cc playground_failover_util.cc
+            LIBS kv_ops kv_inspect LABELS recover playground)
+add_dependencies(recover_cli_test ops nameserver tablet)
