@@ -7,3 +7,6 @@ kv_add_test(recover_plan_test recover_plan_test.cc recover_report_test.cc $<TARG
 kv_add_test(recover_cli_test recover_cli_test.cc ops_run_util.cc playground_test_util.cc playground_failover_util.cc
             LIBS kv_ops kv_inspect LABELS recover playground)
 add_dependencies(recover_cli_test ops nameserver tablet)
+# The planning bench, small, so that it keeps working (docs/benchmarks.md has the full run).
+add_test(NAME recover_plan_bench_smoke COMMAND recover-plan-bench --partitions 1000)
+set_tests_properties(recover_plan_bench_smoke PROPERTIES LABELS "recover;bench")

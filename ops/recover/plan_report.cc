@@ -9,7 +9,7 @@ std::string DescribeFollowers(const PartitionPlan& p) {
   for (const ReplicaDecision& d : p.replicas) {
     if (d.fate == Fate::kLeader) continue;
     std::string fate = FateName(d.fate);
-    if (d.records_cut > 0) fate = "cut " + std::to_string(d.records_cut) + ", catch-up";
+    if (d.records_cut > 0) fate = std::to_string(d.records_cut) + " cut, catch-up";
     if (d.fate == Fate::kCatchUp && d.records_to_receive > 0) fate += " " + std::to_string(d.records_to_receive);
     if (d.fate == Fate::kRebuild) fate += " (" + std::string(HealthName(d.health)) + ")";
     out += (out.empty() ? "" : ", ") + d.endpoint + " " + fate;
