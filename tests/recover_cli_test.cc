@@ -130,6 +130,27 @@ TEST_CASE("recoverdata plans a cluster with a minority running: offline reports 
     CHECK(Partitions(plan.out).size() == 4);
   }
 
+  SECTION("a tablet that does not answer costs one deadline and is named") {
+    REQUIRE(pg->get().Signal(tablets[0].name, SIGSTOP).ok());
+    const auto start = std::chrono::steady_clock::now();
+    Run collect = RunOps(tmp, with({"recoverdata", "collect", "--ns", ns}));
+    const auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE(pg->get().Signal(tablets[0].name, SIGCONT).ok());
+    INFO(collect.err);
+    REQUIRE(collect.code == 0);
+    const auto header = nlohmann::json::parse(Lines(collect.out).front());
+    CHECK(header["partial"] == true);
+    CHECK(header["unreachable"].size() == 3);  // the stopped one, and the two killed
+    INFO(header["unreachable"].dump());
+    CHECK_THAT(header["unreachable"].dump(), Catch::Contains(tablets[0].endpoint));
+    CHECK_THAT(collect.err, Catch::Contains("PARTIAL"));
+    // The tablets are asked at once, each bounded by the 1 s deadline (a stopped one
+    // may fail sooner, when gRPC gives up on the connection handshake).
+    std::printf("collect with a stopped tablet took %lld ms\n",
+                (long long)std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+    CHECK(took < 20s);
+  }
+
   SECTION("bad input: one line, exit 2") {
     const std::string report = ReadFile(r2);
     WriteFile(tmp / "cut.json", report.substr(0, report.rfind('{')));
