@@ -7,6 +7,7 @@
 #include "storage/db.h"
 #include "storage/layout.h"
 #include "common/file.h"
+#include "common/json_field.h"
 #include "inspect/sst_inspect.h"
 #include "wal/segment.h"
 
@@ -324,6 +325,21 @@ class FindingsBuilder {
   const storage::ReplicaInfo& info_;
 };
 
+void ReadSettingsJson(const std::string& dir, PartitionReport* r) {
+  const std::string path = dir + "/settings.json";
+  if (!PathExists(path)) {
+    r->settings_status = Status::NotFound(path + ": no such file");
+    return;
+  }
+  auto text = ReadWholeFile(path);
+  auto settings = text.ok() ? ParseJsonObject(*text, path) : Result<json>(text.status());
+  if (settings.ok()) {
+    r->settings = std::move(settings).value();
+  } else {
+    r->settings_status = settings.status();
+  }
+}
+
 json ErrorOrNull(const Status& s) { return s.ok() ? json(nullptr) : json(s.message()); }
 
 json SnapshotJson(const SnapshotView& s) {
@@ -443,6 +459,7 @@ Result<PartitionReport> InspectPartition(const std::string& dir, const Partition
   if (options.verify_wal) VerifyWalFully(paths.wal, &r);
   ReadDbFiles(paths, options, &r);
   ReadSnapshots(options, &r);
+  ReadSettingsJson(dir, &r);
   FindingsBuilder(dir, &r).Build();
   return r;
 }
@@ -471,6 +488,8 @@ json PartitionReportJson(const PartitionReport& r) {
   j["snapshots"] = json::array();
   for (const SnapshotView& s : r.snapshots) j["snapshots"].push_back(SnapshotJson(s));
   j["snapshots_error"] = ErrorOrNull(r.info.snapshots_status);
+  j["settings"] = r.settings ? *r.settings : json(nullptr);
+  j["settings_error"] = ErrorOrNull(r.settings_status);
   j["findings"] = json::array();
   for (const Finding& f : r.findings) {
     j["findings"].push_back({{"kind", FindingKindName(f.kind)}, {"text", f.text}, {"fix", f.fix}});

@@ -108,6 +108,11 @@ struct PartitionReport {
   std::vector<SnapshotView> snapshots;
   std::vector<Finding> findings;  // most severe first
 
+  // The tablet's settings.json beside replica.json (replica count, acks, WAL
+  // level: what recovery needs when the nameserver's metadata is gone), as it is.
+  std::optional<nlohmann::json> settings;
+  Status settings_status;  // why settings is missing or unreadable
+
   bool healthy() const { return findings.empty(); }
   const char* health() const { return healthy() ? "ok" : FindingKindName(findings.front().kind); }
   bool Has(FindingKind kind) const;
