@@ -568,8 +568,8 @@ TEST_CASE("quick restart: a tablet taken out by offlineendpoint stays out") {
 // Issue 18: a nameserver that was itself not running (SIGSTOP, a VM pause)
 // sees every tablet silent at once when it resumes. Here no heartbeat reaches
 // it and its clock jumps as if its process had stopped for 6 s.
-TEST_CASE("nameserver stall: a jump of its clock past the offline timeout moves no leader; a tablet that really "
-          "stays silent still goes offline after (invariants 3, 4)") {
+TEST_CASE("nameserver stall: a jump of its clock past the offline timeout moves no leader, and a tablet that "
+          "really stays silent still goes offline after (invariants 3, 4)") {
   auto ahead = std::make_shared<std::atomic<int64_t>>(0);
   auto reads = std::make_shared<std::atomic<uint64_t>>(0);
   Cluster cluster(3, [&](ns::NameServerOptions& options) {
