@@ -306,7 +306,7 @@ TEST_CASE("replica_down_timeout: a killed tablet's replicas are re-created on th
 // than failure detection; the nameserver tells the new incarnation from the
 // old one and handles it as a tablet that went down and came back.
 TEST_CASE("quick restart: playground restart of a leader's tablet, a follower's, or every tablet in turn under "
-          "load; writes get through again and no acknowledged write is lost (invariant 5)",
+          "load, writes get through again and no acknowledged write is lost (invariant 5)",
           "[playground][failover]") {
   TempDir tmp;
   auto pg = StartPlayground(tmp, 3);
@@ -368,7 +368,8 @@ void RequireLeadersKept(client::Client& client, const std::vector<v1::PartitionI
 
 }  // namespace
 
-TEST_CASE("quick restart: the nameserver's, under load; no leader moves, no op, no acknowledged write lost",
+TEST_CASE("quick restart: the nameserver's, under load, moves no leader, submits no op and loses no acknowledged "
+          "write",
           "[playground][failover]") {
   TempDir tmp;
   auto pg = StartPlayground(tmp, 3);
