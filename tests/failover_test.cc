@@ -360,6 +360,32 @@ TEST_CASE("recovery: a tablet that never catches up fails the op once every atte
   CHECK(cluster.Partition("t").leader() == new_leader.endpoint());
 }
 
+TEST_CASE("recovery: a recovery that failed is submitted again by the repair sweep once the follower can catch up") {
+  Cluster cluster(3, [](ns::NameServerOptions& o) {
+    o.timing.catch_up_timeout = 200ms;
+    o.timing.repair_sweep_interval = 500ms;
+  });
+  const uint32_t tid = cluster.CreateTable("t");
+  FakeTablet& old_leader = cluster.tablet(cluster.Partition("t").leader());
+  cluster.Stop(old_leader);
+  REQUIRE(
+      Eventually([&] { return cluster.Partition("t").term() == 2 && !cluster.Partition("t").leader().empty(); }, 10s));
+  FakeTablet& new_leader = cluster.tablet(cluster.Partition("t").leader());
+  new_leader.SetLog(tid, 0, 2, 30);
+  new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 12, false);  // stuck at 12 of 30
+  cluster.Cont(old_leader);
+  REQUIRE(cluster.WaitFinalOp("kRecoverTableOP", "t").status() == "kFailed");
+  // Nothing changes on the tablets' side: no state change, no heartbeat news.
+  // Only the sweep can bring the replica back once it catches up.
+  new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 30, false);
+  REQUIRE(Eventually([&] { return AliveOn(cluster.Partition("t"), old_leader.endpoint()); }, 20s));
+  const std::vector<v1::OpInfo> ops = cluster.Ops("t");
+  CHECK(std::count_if(ops.begin(), ops.end(), [](const v1::OpInfo& op) {
+          return op.type() == "kRecoverTableOP" && op.status() == "kDone";
+        }) == 1);
+  CHECK(cluster.Partition("t").leader() == new_leader.endpoint());
+}
+
 TEST_CASE("recovertable and updatetablealive: refusals and the metadata change") {
   Cluster cluster(3);
   cluster.CreateTable("t");

@@ -10,7 +10,8 @@ Status ValidateTiming(const NameServerTiming& t) {
   for (auto [name, value] : {std::pair{"tablet offline timeout", t.tablet_offline_timeout},
                              std::pair{"lease", t.lease}, std::pair{"heartbeat interval", t.heartbeat_interval},
                              std::pair{"tablet RPC timeout", t.tablet_rpc_timeout},
-                             std::pair{"catch-up timeout", t.catch_up_timeout}}) {
+                             std::pair{"catch-up timeout", t.catch_up_timeout},
+                             std::pair{"repair sweep interval", t.repair_sweep_interval}}) {
     if (value.count() <= 0) return Status::InvalidArgument(std::string(name) + " must be positive");
   }
   // Invariant 4: a paused leader's lease must run out before the nameserver
@@ -90,6 +91,7 @@ Status NameServer::LoadMetadata() {
     if (tablet.meta.state == TabletState::kHealthy) QueueRecoveryLocked(endpoint);
   }
   repairs_wanted_ = true;
+  last_sweep_ = now;
   spdlog::info("active: {} tables, {} tablets loaded from the metadata store", tables_.size(), tablets_.size());
   return Status::OK();
 }

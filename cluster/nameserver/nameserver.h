@@ -51,6 +51,11 @@ struct NameServerTiming {
   // How long one attempt of an op's kWaitCatchUp waits for a follower to
   // reach the leader's offset (the op retries it, with backoff).
   std::chrono::milliseconds catch_up_timeout{30000};
+  // auto_failover looks at every partition again this often, as at
+  // activation (SweepRepairsLocked): the safety net for a trigger that was
+  // lost, e.g. a failover refused while a recovery held the partition, and
+  // that recovery then failed because the leader went away.
+  std::chrono::milliseconds repair_sweep_interval{5000};
 };
 
 // InvalidArgument unless every duration is positive and lease < offline timeout.
@@ -193,6 +198,12 @@ class NameServer {
   // every partition without a live leader on a healthy tablet, and a recovery
   // for every replica in recover_pending_. Never calls a tablet.
   void AutoRepairLocked();
+  // Every repair_sweep_interval: queues the recovery of every not-alive
+  // replica on a healthy tablet, and asks for an auto_failover round when a
+  // partition needs a leader and a majority of its replicas are on usable
+  // tablets, or a replica waits for recovery under a live leader. Partitions
+  // that cannot be repaired now cause no op, so the sweep adds no failed ops.
+  void SweepRepairsLocked(Clock::time_point now);
   // recoverendpoint: for each partition with a replica on endpoint, a
   // failover when it has no live leader, else a recovery of that replica when
   // it is not alive.
@@ -310,6 +321,8 @@ class NameServer {
   // When the failure detector last ran (nullopt until its first check since
   // activation): a long gap is a stall of the nameserver.
   std::optional<Clock::time_point> last_check_;
+  // When SweepRepairsLocked last looked (activation counts as one).
+  Clock::time_point last_sweep_;
 
   meta::MetaStore* const store_;
   std::unique_ptr<Executor> executor_;

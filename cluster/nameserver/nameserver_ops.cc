@@ -128,6 +128,30 @@ void NameServer::QueueRecoveryLocked(const std::string& endpoint) {
   }
 }
 
+void NameServer::SweepRepairsLocked(Clock::time_point now) {
+  if (now - last_sweep_ < timing_.repair_sweep_interval) return;
+  last_sweep_ = now;
+  for (const auto& [endpoint, tablet] : tablets_) {
+    if (tablet.meta.state == TabletState::kHealthy) QueueRecoveryLocked(endpoint);
+  }
+  for (const auto& [name, table] : tables_) {
+    if (table.state != TableState::kNormal) continue;
+    for (const PartitionMeta& partition : table.partitions) {
+      if (!NeedsLeaderLocked(table, partition)) continue;
+      const size_t usable = std::count_if(partition.replicas.begin(), partition.replicas.end(),
+                                          [&](const ReplicaMeta& r) { return TabletHealthyLocked(r.endpoint); });
+      if (usable >= partition.replicas.size() / 2 + 1) repairs_wanted_ = true;
+    }
+  }
+  for (const auto& [name, pid, endpoint] : recover_pending_) {
+    auto table = tables_.find(name);
+    if (table == tables_.end() || table->second.state != TableState::kNormal) continue;
+    if (pid < table->second.partitions.size() && !NeedsLeaderLocked(table->second, table->second.partitions[pid])) {
+      repairs_wanted_ = true;
+    }
+  }
+}
+
 void NameServer::AutoRepairLocked() {
   if (!repairs_wanted_ || !active_ || !runner_) return;
   repairs_wanted_ = false;

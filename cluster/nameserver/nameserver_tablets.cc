@@ -143,6 +143,7 @@ void NameServer::CheckTablets() {
     if (!changed.ok()) spdlog::error("tablet {}: {}", endpoint, changed.message());
     if (!active_) return;
   }
+  SweepRepairsLocked(now);
   AutoRepairLocked();
   ReReplicateLocked();
   DropLeftoversLocked();
