@@ -56,7 +56,7 @@ void SetFileSizeLimit(pid_t pid, rlim_t bytes) {
 }  // namespace
 
 TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership, writes go on, and once it can "
-          "write again it reopens and catches up; no acknowledged write is lost (invariants 2, 5)",
+          "write again it reopens and catches up, and no acknowledged write is lost (invariants 2, 5)",
           "[playground][failover][write-stopped]") {
   TempDir tmp;
   auto pg = StartPlayground(tmp, 3);
