@@ -56,7 +56,7 @@ void SetFileSizeLimit(pid_t pid, rlim_t bytes) {
 }  // namespace
 
 TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership, writes go on, and once it can "
-          "write again it reopens and catches up; no acknowledged write is lost (invariants 2, 5)",
+          "write again it reopens and catches up, and no acknowledged write is lost (invariants 2, 5)",
           "[playground][failover][write-stopped]") {
   TempDir tmp;
   auto pg = StartPlayground(tmp, 3);
@@ -109,6 +109,18 @@ TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership
   const size_t acked_at_lift = load.acked();
   REQUIRE(WaitUntil(60s, [&] { return load.acked() >= acked_at_lift + 100; }));
   load.Stop();
+  // What the ops did, should the replicas not converge.
+  auto ops = client->ShowOpStatus();
+  if (ops.ok()) {
+    for (const v1::OpInfo& op : *ops) {
+      std::string last_error;
+      for (const auto& t : op.tasks()) {
+        if (!t.last_error().empty()) last_error = t.last_error();
+      }
+      std::printf("write-stopped: op %llu %s %s %s\n", static_cast<unsigned long long>(op.id()), op.type().c_str(),
+                  op.status().c_str(), last_error.c_str());
+    }
+  }
   RequireConverged(*client, pg->get(), 3, Alive::kAll);
   auto statuses = client->TabletStatus(stuck, false);
   REQUIRE(statuses.ok());

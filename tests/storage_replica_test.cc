@@ -1,7 +1,10 @@
 // A replica's write and read paths, its descriptor, and what opening does with
 // the WAL (invariants 1, 3 and 7).
-#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sys/resource.h>
 
+#include <catch2/catch.hpp>
+#include <filesystem>
 #include <thread>
 
 #include "storage/rebuild.h"
@@ -202,4 +205,48 @@ TEST_CASE("offline rebuild refuses while the replica is open", "[storage]") {
   auto r = h.OpenLeader(1);
   test::WriteTestPuts(*r, 1, 5);
   CHECK(storage::RebuildDb(h.dir, 5, h.env, {h.quarantine, "test"}).status().IsBusy());
+}
+
+TEST_CASE("a replica whose WAL write failed refuses writes, says why, and writes again once reopened, with the "
+          "torn record cut and every written one kept (invariants 1, 7)",
+          "[storage]") {
+  test::ReplicaHarness h;
+  auto r = h.OpenLeader();
+  test::WriteTestPuts(*r, 1, 20);
+  REQUIRE(r->WritesStopped().ok());
+
+  // The next WAL write fails half way, as on a full disk: the segment may
+  // grow only a few bytes (RLIMIT_FSIZE, with SIGXFSZ ignored so the write
+  // fails with EFBIG instead of ending the process).
+  uint64_t segment = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(r->paths().wal)) {
+    if (entry.path().extension() == ".log") segment = std::max<uint64_t>(segment, std::filesystem::file_size(entry));
+  }
+  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit unlimited{};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &unlimited) == 0);
+  rlimit limited = unlimited;
+  limited.rlim_cur = segment + 8;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  std::vector<wal::Record> failing = test::TestPuts(0, 1);
+  const Status failed = r->Write(1, &failing);
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &unlimited) == 0);
+  ::signal(SIGXFSZ, old_handler);
+
+  REQUIRE_FALSE(failed.ok());
+  const Status stopped = r->WritesStopped();
+  CHECK_FALSE(stopped.ok());
+  CHECK_THAT(stopped.message(), Catch::Contains("WAL writer stopped after a failed write"));
+  std::vector<wal::Record> refused = test::TestPuts(0, 1);
+  CHECK(r->Write(1, &refused).message() == stopped.message());  // even with the limit lifted
+
+  REQUIRE(r->Reopen().ok());
+  CHECK(r->WritesStopped().ok());
+  CHECK(r->LastLogged() == LogPosition{1, 20});  // the torn record is cut (into quarantine)
+  CHECK(r->Applied() == LogPosition{1, 20});
+  CHECK_FALSE(test::QuarantineFolders(h.quarantine, "torn-tail").empty());
+  std::vector<wal::Record> next = test::TestPuts(0, 1);
+  REQUIRE(r->Write(1, &next).ok());
+  CHECK(r->LastLogged() == LogPosition{1, 21});
+  CHECK(test::ReadContent(*r) == test::ContentFromWal(r->paths().wal));
 }

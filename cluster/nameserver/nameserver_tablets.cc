@@ -90,6 +90,15 @@ void NameServer::RecordHeartbeatLocked(TabletEntry& tablet, const v1::HeartbeatR
       spdlog::log(CanWrite(replica.state()) ? spdlog::level::info : spdlog::level::warn,
                   "tablet {}: replica {}_{} {}{}", tablet.meta.endpoint, key.first, key.second,
                   CanWrite(replica.state()) ? "writes again" : "cannot write: ", replica.state_reason());
+      // Not alive (left out by a leader change, or a recovery that failed
+      // while it could not write): recovered again now that it can.
+      if (CanWrite(replica.state()) && tablet.meta.Usable()) {
+        for (const auto& [name, table] : tables_) {
+          if (table.tid != key.first || key.second >= table.partitions.size()) continue;
+          const ReplicaMeta* in_meta = table.partitions[key.second].FindReplica(tablet.meta.endpoint);
+          if (in_meta != nullptr && !in_meta->is_alive) recover_pending_.insert({name, key.second, tablet.meta.endpoint});
+        }
+      }
     }
     tablet.reported[key] = replica;
   }

@@ -5,8 +5,18 @@
 #include <algorithm>
 
 #include "cluster/tablet/log.h"
+#include "cluster/tablet/start_checks.h"
 
 namespace kv::tablet {
+namespace {
+
+// What a replica whose writes stopped must be able to write before it is
+// reopened (ProbeWrite): more than RocksDB writes while closing and opening a
+// small replica (a memtable flush, a MANIFEST, an OPTIONS file).
+constexpr uint64_t kReopenProbeBytes = 16ull << 20;
+
+}  // namespace
+
 Partition::Partition(PartitionKey key, std::unique_ptr<storage::Replica> replica, ReplicaSettings settings,
                      PartitionShared shared)
     : key_(key),
@@ -237,11 +247,14 @@ void Partition::ReopenIfStopped() {
     if (acting_ == Acting::kLeader && shared_.leases.Valid(key_, leader_term_)) return;
     leading = acting_ == Acting::kLeader;
   }
-  if (leading) {
+  // Only once a write of a good size succeeds there: reopening closes and
+  // opens RocksDB, which must not meet the failure that stopped the writer.
+  Status reopened = ProbeWrite(replica_->paths().dir, kReopenProbeBytes);
+  if (reopened.ok() && leading) {
     Log().warn("partition {}: cannot write and its lease lapsed: stands down to reopen", key_.ToString());
     StandDown();
   }
-  const Status reopened = replica_->Reopen();
+  if (reopened.ok()) reopened = replica_->Reopen();
   if (reopened.ok()) {
     Log().info("partition {}: writes again after a reopen (they had stopped: {})", key_.ToString(), stopped.message());
     reopen_problem_.clear();

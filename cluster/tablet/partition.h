@@ -128,8 +128,9 @@ class Partition : public ReplicationSource {
   // not while it leads with a valid lease (the nameserver, told by the
   // heartbeat, moves the leadership first, so the record the failed write
   // may have left is cut by invariant 2 when it follows the new leader), and
-  // a leader whose lease lapsed stands down first. The tablet calls it
-  // periodically; a reopen that fails is tried again on the next call.
+  // a leader whose lease lapsed stands down first; and only once a test
+  // write of a good size succeeds in its folder (ProbeWrite). The tablet
+  // calls it periodically; a reopen that fails is tried again on the next call.
   void ReopenIfStopped();
   void RefreshRecordCount();  // the cached count, when due (record_count_cache.h)
 

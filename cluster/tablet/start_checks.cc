@@ -3,7 +3,13 @@
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <string>
+
+#include "common/file.h"
 
 namespace kv::tablet {
 
@@ -39,6 +45,25 @@ Result<uint64_t> FreeBytes(const std::string& dir) {
   struct statvfs fs {};
   if (::statvfs(dir.c_str(), &fs) != 0) return Status::FromErrno("statvfs " + dir, errno);
   return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+Status ProbeWrite(const std::string& dir, uint64_t bytes) {
+  const std::string path = dir + "/.write-probe";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno("open " + path, errno);
+  Status s;
+  {
+    UniqueFd guard(fd);
+    const std::string chunk(1 << 16, '\0');
+    for (uint64_t left = bytes; left > 0 && s.ok();) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(left, chunk.size()));
+      s = WriteAll(fd, std::string_view(chunk).substr(0, n));
+      left -= n;
+    }
+    if (s.ok() && ::fdatasync(fd) != 0) s = Status::FromErrno("fdatasync " + path, errno);
+  }
+  ::unlink(path.c_str());
+  return s.ok() ? s : s.WithContext("a test write of " + std::to_string(bytes) + " bytes into " + dir + " failed");
 }
 
 }  // namespace kv::tablet

@@ -37,4 +37,10 @@ Result<OpenFilesCheck> EnsureOpenFiles(uint64_t replicas);
 // Free bytes for an unprivileged writer on the file system holding dir.
 Result<uint64_t> FreeBytes(const std::string& dir);
 
+// Writes and removes a file of `bytes` in dir: whether a write of that size
+// can succeed there now (free space, RLIMIT_FSIZE). A replica whose writes
+// stopped is reopened only after this succeeds, since RocksDB does not take a
+// failed write while it opens or closes well (a debug build asserts).
+Status ProbeWrite(const std::string& dir, uint64_t bytes);
+
 }  // namespace kv::tablet
