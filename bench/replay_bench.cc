@@ -20,7 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "common/quarantine.h"
 #include "storage/db.h"
+#include "storage/layout.h"
 #include "storage/replica.h"
 #include "wal/writer.h"
 
@@ -76,7 +78,7 @@ kv::Result<double> TimeOurReplay(const std::string& replica_dir, uint64_t record
   ro.table = "bench";
   ro.tid = 1;
   ro.wal_level = 1;
-  ro.quarantine_root = replica_dir + "/../quarantine";
+  ro.quarantine_root = (std::filesystem::path(replica_dir).parent_path() / kv::kQuarantineFolderName).string();
   ro.replay_progress_every = 0;
   const auto start = Clock::now();
   KV_ASSIGN_OR_RETURN(auto replica, st::Replica::Open(replica_dir, ro, env));
@@ -116,7 +118,7 @@ int Run(const std::string& dir, uint64_t records, size_t value_bytes) {
   st::StorageEnv big_env(big), default_env;
   std::fprintf(stderr, "writing %llu records of %zu-byte values twice under %s\n",
                static_cast<unsigned long long>(records), value_bytes, dir.c_str());
-  kv::Status s = WriteOurWal(dir + "/ours/wal", records, value_bytes);
+  kv::Status s = WriteOurWal(st::ReplicaPaths(dir + "/ours").wal, records, value_bytes);
   if (!s.ok()) return Fail(s.ToString());
   std::error_code ec;
   std::filesystem::copy(dir + "/ours", dir + "/ours-default", std::filesystem::copy_options::recursive, ec);
