@@ -111,6 +111,7 @@ Result<std::unique_ptr<storage::Replica>> OpenReplica(const storage::ReplicaPath
   o.pid = d.pid;
   o.quarantine_root = root;
   o.opened_by = command;
+  o.wal_level = 2;  // what a repair writes (an empty WAL, a cut tail) is fsynced before it says done
   return storage::Replica::Open(replica, o, env);
 }
 

@@ -47,7 +47,7 @@ struct ReplicaOptions {
   std::string table;
   uint32_t tid = 0;
   uint32_t pid = 0;
-  int wal_level = 2;                       // see wal/writer.h
+  int wal_level = wal::Durability::kDefaultLevel;  // wal/durability.h
   uint32_t fsync_period_ms = 0;
   uint64_t segment_bytes = 64ull << 20;
   std::string quarantine_root;             // DATA_DIR/quarantine (required): torn tails, cut suffixes, old DBs
