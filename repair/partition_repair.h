@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/command.h"
 #include "storage/descriptor.h"
 #include "storage/log_position.h"
 #include "storage/rebuild.h"
@@ -128,24 +127,5 @@ Result<PartitionRepairResult> DropSnapshots(const storage::ReplicaPaths& replica
 // run whose --apply would be refused for want of --accept-loss), printed as
 // the `repair partition` commands print them: a table, or one JSON line.
 int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRepairOptions& options, bool json);
-
-// The shape every planning `repair partition` subcommand shares: DIR, --apply
-// and --quarantine parsed once; Run repairs, prints and maps the exit code.
-class PartitionRepairCommand : public cli::Command {
- public:
-  void AddFlags(CLI::App* app) final;
-  int Run(const cli::CommonFlags& common) final;
-
- protected:
-  virtual void AddOwnFlags(CLI::App* app) {}
-  // The subcommand's own arguments, as given, for the quarantine manifest's command line.
-  virtual std::string OwnArgs() const { return ""; }
-  // InvalidArgument (exit 2) for a bad flag value.
-  virtual Result<PartitionRepairResult> Repair(const std::string& dir, const PartitionRepairOptions& options) = 0;
-
- private:
-  std::string dir_;
-  PartitionRepairOptions options_;
-};
 
 }  // namespace kv::repair
