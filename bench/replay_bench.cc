@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/parse_flags.h"
 #include "common/quarantine.h"
 #include "storage/db.h"
 #include "storage/layout.h"
@@ -150,18 +151,14 @@ int Run(const std::string& dir, uint64_t records, size_t value_bytes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"replay-bench: our WAL's replay into RocksDB next to RocksDB's own WAL recovery"};
+  CLI::App app{"replay-bench: our WAL's replay into RocksDB next to RocksDB's own WAL recovery", "replay-bench"};
   uint64_t records = 500000;
   size_t value_bytes = 100;
   std::string dir;
   app.add_option("--records", records, "records to write and replay")->check(CLI::Range(1ull, 100000000ull));
   app.add_option("--value-bytes", value_bytes, "bytes per value")->check(CLI::Range(0, 1 << 20));
   app.add_option("--dir", dir, "an empty or new scratch folder (default: a new folder in $TMPDIR, removed afterwards)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  if (auto code = kv::cli::ParseFlagsOrExit(app, argc, argv)) return *code;
   const bool own_dir = dir.empty();
   std::error_code ec;
   if (own_dir) {
