@@ -24,7 +24,7 @@
 #include "common/file.h"
 #include "ops/endpoints.h"
 #include "ops/format.h"
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 
 namespace {
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "common/file.h"
-#include "ops/free_port.h"
+#include "ops/playground/free_port.h"
 #include "tests/ops_run_util.h"
 #include "tests/playground_test_util.h"
 #include "tests/test_util.h"
