@@ -18,12 +18,13 @@
 #include <random>
 
 #include "bench/closed_loop.h"
+#include "cli/parse_flags.h"
 #include "cluster/client/kv_client.h"
 #include "cluster/client/mutex_checks.h"
 #include "common/file.h"
 #include "ops/endpoints.h"
 #include "ops/format.h"
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -180,14 +181,7 @@ int main(int argc, char** argv) {
   app.add_flag("--keep", flags.keep, "keep the table afterwards");
   app.add_flag("--write-only", flags.write_only, "skip the read phase");
   app.add_flag("--json", flags.json, "one JSON object per phase on stdout");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "kv-bench: %s (see `kv-bench --help`)\n", e.what());
-    return 2;
-  }
+  if (auto code = kv::cli::ParseFlagsOrExit(app, argc, argv)) return *code;
   auto usage = [](const std::string& m) { return std::fprintf(stderr, "kv-bench: %s\n", m.c_str()), 2; };
   if (flags.threads < 1 || flags.clients < 1 || flags.value_size < 0 || flags.partitions < 1 || flags.replicas < 1) {
     return usage("--threads, --clients, --partitions and --replicas must be positive, --value-size not negative");

@@ -11,8 +11,8 @@ shift; [ $# -gt 0 ] && shift
 field() { sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p"; }
 i=1
 while [ "$i" -le "$rounds" ]; do
-  kv=$("$build/ops/kv-bench" --playground 3 --duration-s 8 --write-only --json "$@" 2>/dev/null)
-  floor=$("$build/ops/rpc-floor" --duration-s 8 --json)
+  kv=$("$build/bench/kv-bench" --playground 3 --duration-s 8 --write-only --json "$@" 2>/dev/null)
+  floor=$("$build/bench/rpc-floor" --duration-s 8 --json)
   echo "$kv"
   echo "$floor"
   echo "$kv $floor" | awk -v k="$(echo "$kv" | field ops_per_s)" -v f="$(echo "$floor" | field ops_per_s)" \

@@ -20,7 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/parse_flags.h"
+#include "common/quarantine.h"
 #include "storage/db.h"
+#include "storage/layout.h"
 #include "storage/replica.h"
 #include "wal/writer.h"
 
@@ -76,7 +79,7 @@ kv::Result<double> TimeOurReplay(const std::string& replica_dir, uint64_t record
   ro.table = "bench";
   ro.tid = 1;
   ro.wal_level = 1;
-  ro.quarantine_root = replica_dir + "/../quarantine";
+  ro.quarantine_root = (std::filesystem::path(replica_dir).parent_path() / kv::kQuarantineFolderName).string();
   ro.replay_progress_every = 0;
   const auto start = Clock::now();
   KV_ASSIGN_OR_RETURN(auto replica, st::Replica::Open(replica_dir, ro, env));
@@ -116,7 +119,7 @@ int Run(const std::string& dir, uint64_t records, size_t value_bytes) {
   st::StorageEnv big_env(big), default_env;
   std::fprintf(stderr, "writing %llu records of %zu-byte values twice under %s\n",
                static_cast<unsigned long long>(records), value_bytes, dir.c_str());
-  kv::Status s = WriteOurWal(dir + "/ours/wal", records, value_bytes);
+  kv::Status s = WriteOurWal(st::ReplicaPaths(dir + "/ours").wal, records, value_bytes);
   if (!s.ok()) return Fail(s.ToString());
   std::error_code ec;
   std::filesystem::copy(dir + "/ours", dir + "/ours-default", std::filesystem::copy_options::recursive, ec);
@@ -148,18 +151,14 @@ int Run(const std::string& dir, uint64_t records, size_t value_bytes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"replay-bench: our WAL's replay into RocksDB next to RocksDB's own WAL recovery"};
+  CLI::App app{"replay-bench: our WAL's replay into RocksDB next to RocksDB's own WAL recovery", "replay-bench"};
   uint64_t records = 500000;
   size_t value_bytes = 100;
   std::string dir;
   app.add_option("--records", records, "records to write and replay")->check(CLI::Range(1ull, 100000000ull));
   app.add_option("--value-bytes", value_bytes, "bytes per value")->check(CLI::Range(0, 1 << 20));
   app.add_option("--dir", dir, "an empty or new scratch folder (default: a new folder in $TMPDIR, removed afterwards)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+  if (auto code = kv::cli::ParseFlagsOrExit(app, argc, argv)) return *code;
   const bool own_dir = dir.empty();
   std::error_code ec;
   if (own_dir) {

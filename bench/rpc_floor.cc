@@ -28,6 +28,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "bench/closed_loop.h"
+#include "cli/parse_flags.h"
 #include "cluster/client/channels.h"
 #include "cluster/client/mutex_checks.h"
 #include "cluster/client/tablet_pipes.h"
@@ -196,13 +197,6 @@ int main(int argc, char** argv) {
   app.add_option("--value-size", flags.value_size, "bytes per value")->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--duration-s", flags.duration_s, "seconds")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_flag("--json", flags.json, "one JSON object on stdout");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "rpc-floor: %s (see `rpc-floor --help`)\n", e.what());
-    return 2;
-  }
+  if (auto code = kv::cli::ParseFlagsOrExit(app, argc, argv)) return *code;
   return Run(flags);
 }

@@ -29,9 +29,7 @@ int ExitCodeFor(const Status& s) {
   switch (s.code()) {
     case Status::Code::kOk: return kExitOk;
     case Status::Code::kInvalidArgument:
-    case Status::Code::kNotFound:
-    case Status::Code::kAlreadyExists:
-    case Status::Code::kIOError: return kExitUsage;
+    case Status::Code::kNotFound: return kExitUsage;
     default: return kExitFailed;
   }
 }

@@ -19,8 +19,16 @@ namespace kv::cli {
 
 enum ExitCode : int { kExitOk = 0, kExitFailed = 1, kExitUsage = 2 };
 
-// The exit code for an error that stopped a command: 2 when the input was bad
-// or unreadable, 1 when the operation itself failed.
+// The exit code for an error that stopped a command, the one policy of every
+// tool (inspect, repair, ops, the benchmarks):
+//   2  bad usage or unreadable input: InvalidArgument (a malformed flag or
+//      value, an input that is not what the command reads) and NotFound (a
+//      file, folder, table, partition or server named on the command line that
+//      is not there);
+//   1  the command ran and found a problem or failed: everything else (damage
+//      found, a lock held, a refused operation, an unreachable cluster, an I/O
+//      error while working).
+// Libraries say which by the Status they return; no tool maps codes itself.
 int ExitCodeFor(const Status& s);
 
 // Flags every command has.

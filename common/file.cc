@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,15 +138,28 @@ Result<uint64_t> RemoveTree(const std::string& path) {
   return static_cast<uint64_t>(removed);
 }
 
+std::string LockFileIn(const std::string& dir) { return dir + "/" + kLockFileName; }
+
+// A write lock on the whole file (l_len 0: to its end, however it grows).
+static struct flock WholeFileWriteLock() {
+  struct flock l{};
+  l.l_type = F_WRLCK;
+  l.l_whence = SEEK_SET;
+  l.l_start = 0;
+  l.l_len = 0;
+  return l;
+}
+
 Result<FileLock> FileLock::Acquire(const std::string& lock_path) {
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno("open lock " + lock_path, errno);
   UniqueFd guard(fd);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) {
+  struct flock l = WholeFileWriteLock();
+  if (::fcntl(fd, F_OFD_SETLK, &l) != 0) {
+    if (errno == EAGAIN || errno == EACCES) {
       return Status::Busy(lock_path + " is held by a running process (stop the server first)");
     }
-    return Status::FromErrno("flock " + lock_path, errno);
+    return Status::FromErrno("lock " + lock_path, errno);
   }
   return FileLock(std::move(guard), lock_path);
 }
@@ -156,9 +168,11 @@ bool FileLock::IsHeld(const std::string& lock_path) {
   int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   UniqueFd guard(fd);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return errno == EWOULDBLOCK;
-  ::flock(fd, LOCK_UN);
-  return false;
+  // F_OFD_GETLK reports a conflicting lock without taking one, so a process
+  // taking the lock at this instant never sees it held by the check.
+  struct flock probe = WholeFileWriteLock();
+  if (::fcntl(fd, F_OFD_GETLK, &probe) != 0) return false;
+  return probe.l_type != F_UNLCK;
 }
 
 static std::string FormatUtc(const char* fmt) {

@@ -51,14 +51,23 @@ Status CreateDirs(const std::string& dir);
 // Deletes path and everything under it (nothing there is fine); how many entries went.
 Result<uint64_t> RemoveTree(const std::string& path);
 
-// An exclusive advisory lock (flock) on a LOCK file, held for the object's life.
+// Every folder a process owns is locked by a file of this name inside it: a
+// tablet's data dir, a WAL folder (by its writer), a nameserver's data dir.
+constexpr const char* kLockFileName = "LOCK";
+std::string LockFileIn(const std::string& dir);  // dir/LOCK
+
+// An exclusive advisory lock on a LOCK file, held for the object's life.
 // Servers hold their data dir's LOCK while running; repair tools take it before
 // touching files, so the two can never work on the same files at once.
+// It is an open-file-description lock (fcntl F_OFD_SETLK): like flock it
+// belongs to the open file, so two opens conflict even within one process,
+// and unlike flock it can be tested without being taken (F_OFD_GETLK).
 class FileLock {
  public:
   // Fails with Busy when another process holds the lock.
   static Result<FileLock> Acquire(const std::string& lock_path);
-  // True when some process holds a lock on lock_path (probes without keeping it).
+  // True when some process holds a lock on lock_path. Never takes the lock, so
+  // a check cannot make a process that takes it at the same instant fail.
   static bool IsHeld(const std::string& lock_path);
 
   FileLock(FileLock&&) = default;

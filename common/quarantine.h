@@ -17,6 +17,10 @@
 
 namespace kv {
 
+// A folder's own quarantine root is a folder of this name inside it: a tablet's
+// data dir, or a WAL folder repaired without --quarantine.
+constexpr const char* kQuarantineFolderName = "quarantine";
+
 class Quarantine {
  public:
   static constexpr int kManifestVersion = 1;

@@ -129,8 +129,8 @@ std::string FolderName(const std::string& dir) {
 // Turns what was read into findings, each with the command that fixes it.
 class FindingsBuilder {
  public:
-  FindingsBuilder(const std::string& dir, PartitionReport* r)
-      : dir_(dir), wal_dir_(storage::ReplicaPaths(dir).wal), r_(*r), info_(r->info) {}
+  FindingsBuilder(const storage::ReplicaPaths& paths, PartitionReport* r)
+      : dir_(paths.dir), wal_dir_(paths.wal), r_(*r), info_(r->info) {}
 
   void Build() {
     Descriptor();
@@ -152,8 +152,8 @@ class FindingsBuilder {
     return Cmd("repair partition rebuild " + dir_ + " --apply") + " rebuilds db/ from a snapshot and the WAL (the old one goes to quarantine)";
   }
   std::string Salvage() const {
-    return Cmd("inspect wal --verify " + dir_ + "/wal") + " lists the damage; " +
-           Cmd("repair wal salvage " + dir_ + "/wal --apply") + " rewrites the log from its intact records";
+    return Cmd("inspect wal --verify " + wal_dir_) + " lists the damage; " +
+           Cmd("repair wal salvage " + wal_dir_ + " --apply") + " rewrites the log from its intact records";
   }
 
   void Descriptor() {
@@ -174,7 +174,7 @@ class FindingsBuilder {
     auto mismatch = [&](const std::string& what, const std::string& has) {
       if (has == want) return;
       Add(FindingKind::kIdentityMismatch, what + " belongs to partition " + has + ", this replica is " + want,
-          "find where these files came from (" + Cmd("inspect wal --stats " + dir_ + "/wal") +
+          "find where these files came from (" + Cmd("inspect wal --stats " + wal_dir_) +
               "); no repair moves files between partitions");
     };
     const auto name = storage::ParseReplicaDirName(FolderName(dir_));
@@ -196,7 +196,7 @@ class FindingsBuilder {
     for (const std::string& s : r_.unreadable_segments) Add(FindingKind::kWalDamaged, "WAL segment " + s, Salvage());
     for (const std::string& s : r_.foreign_segments) {
       Add(FindingKind::kForeignSegment, s + " is a segment of another partition",
-          Cmd("repair wal salvage " + dir_ + "/wal --apply") + " moves it into quarantine");
+          Cmd("repair wal salvage " + wal_dir_ + " --apply") + " moves it into quarantine");
     }
     if (r_.wal_verify) VerifiedWal();
     const wal::LogTail* tail = info_.wal ? &*info_.wal : nullptr;
@@ -210,7 +210,7 @@ class FindingsBuilder {
       Add(FindingKind::kTornTail,
           "the WAL ends in a torn tail: " + parts.front() + (parts.size() > 1 ? ", and " + parts.back() : ""),
           "opening the replica cuts it into quarantine (" + Cmd("repair partition replay " + dir_ + " --apply") +
-              " does), or " + Cmd("repair wal truncate-tail " + dir_ + "/wal --apply"));
+              " does), or " + Cmd("repair wal truncate-tail " + wal_dir_ + " --apply"));
     }
   }
 
@@ -320,13 +320,13 @@ class FindingsBuilder {
   }
 
   const std::string& dir_;
-  const std::string wal_dir_;
+  const std::string& wal_dir_;
   PartitionReport& r_;
   const storage::ReplicaInfo& info_;
 };
 
-void ReadSettingsJson(const std::string& dir, PartitionReport* r) {
-  const std::string path = dir + "/settings.json";
+void ReadSettingsJson(const storage::ReplicaPaths& paths, PartitionReport* r) {
+  const std::string& path = paths.settings;
   if (!PathExists(path)) {
     r->settings_status = Status::NotFound(path + ": no such file");
     return;
@@ -443,24 +443,23 @@ const SnapshotView* PartitionReport::NewestValidSnapshot() const {
   return nullptr;
 }
 
-Result<PartitionReport> InspectPartition(const std::string& dir, const PartitionInspectOptions& options) {
-  KV_ASSIGN_OR_RETURN(storage::ReplicaInfo info, storage::ReadReplicaInfo(dir));
-  const storage::ReplicaPaths paths(dir);
+Result<PartitionReport> InspectPartition(const storage::ReplicaPaths& paths, const PartitionInspectOptions& options) {
+  KV_ASSIGN_OR_RETURN(storage::ReplicaInfo info, storage::ReadReplicaInfo(paths));
   PartitionReport r;
   r.info = std::move(info);
   if (r.info.descriptor) {
     r.identity = std::pair(r.info.descriptor->tid, r.info.descriptor->pid);
   } else {
-    r.identity = storage::ParseReplicaDirName(FolderName(dir));
+    r.identity = storage::ParseReplicaDirName(FolderName(paths.dir));
   }
-  r.in_use = FileLock::IsHeld(paths.wal + "/LOCK");
+  r.in_use = FileLock::IsHeld(paths.wal_lock);
   if (r.info.wal && !r.info.wal->empty) r.wal_first_term = TermAt(paths.wal, r.info.wal->first_offset).value_or(0);
   CheckSegmentHeaders(paths.wal, &r);
   if (options.verify_wal) VerifyWalFully(paths.wal, &r);
   ReadDbFiles(paths, options, &r);
   ReadSnapshots(options, &r);
-  ReadSettingsJson(dir, &r);
-  FindingsBuilder(dir, &r).Build();
+  ReadSettingsJson(paths, &r);
+  FindingsBuilder(paths, &r).Build();
   return r;
 }
 

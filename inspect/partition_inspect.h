@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "storage/checksum.h"
+#include "storage/layout.h"
 #include "storage/replica_info.h"
 #include "common/status.h"
 #include "inspect/wal_inspect.h"
@@ -122,7 +123,7 @@ struct PartitionReport {
 
 // NotFound (bad input) when dir is not a folder; everything else found goes
 // into the report. Reads only.
-Result<PartitionReport> InspectPartition(const std::string& dir, const PartitionInspectOptions& options);
+Result<PartitionReport> InspectPartition(const storage::ReplicaPaths& replica, const PartitionInspectOptions& options);
 
 // The replica as one JSON object: {"type": "replica", "format_version": 1, ...}
 // (fields in docs/FORMATS.md).

@@ -31,15 +31,15 @@ bool TabletReport::healthy() const {
 Result<TabletReport> InspectTablet(const std::string& data_dir, const PartitionInspectOptions& options,
                                    const TabletProgress& progress) {
   if (!IsDirectory(data_dir)) return Status::NotFound(data_dir + ": no such data dir");
-  const std::string tablet_json = data_dir + "/tablet.json";
-  const std::string partitions = data_dir + "/partitions";
-  if (!PathExists(tablet_json) && !PathExists(partitions)) {
+  const storage::DataDirPaths paths(data_dir);
+  const std::string& partitions = paths.partitions;
+  if (!PathExists(paths.tablet_json) && !PathExists(partitions)) {
     return Status::InvalidArgument(data_dir + " is not a tablet's data dir (neither tablet.json nor partitions/)");
   }
   TabletReport r;
   r.data_dir = data_dir;
-  ReadTabletJson(tablet_json, &r);
-  r.lock_held = FileLock::IsHeld(data_dir + "/LOCK");
+  ReadTabletJson(paths.tablet_json, &r);
+  r.lock_held = FileLock::IsHeld(paths.lock);
   if (!PathExists(partitions)) return r;
   KV_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(partitions));
   std::vector<std::pair<std::pair<uint32_t, uint32_t>, std::string>> replicas;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/file.h"
+#include "common/quarantine.h"
 #include "wal/segment.h"
 
 namespace kv::inspect {
@@ -48,7 +49,7 @@ class InputBuilder {
       const bool exists = ::stat(path.c_str(), &st) == 0;
       const bool is_dir = exists && S_ISDIR(st.st_mode);
       const bool is_file = exists && S_ISREG(st.st_mode);
-      if (name == "LOCK" || (name == "quarantine" && is_dir)) continue;  // a WAL folder's own
+      if (name == kLockFileName || (name == kQuarantineFolderName && is_dir)) continue;  // a WAL folder's own
       if (name == wal::kSalvageMarkerName) {
         Note(path, "a `repair wal salvage` of this folder was interrupted: it holds part of a log; "
                    "`repair wal salvage " + dir + " --apply` finishes it");

@@ -4,6 +4,7 @@
 #include "cli/table.h"
 #include "ops/cluster_command.h"
 #include "ops/format.h"
+#include "wal/durability.h"
 
 namespace kv::ops {
 namespace {
@@ -60,8 +61,8 @@ class CreateTableCommand : public ClusterCommand {
     request.set_replicas(static_cast<uint32_t>(replicas_));
     KV_ASSIGN_OR_RETURN(v1::Acks acks, ParseAcks(acks_));
     request.set_acks(acks);
-    if (wal_level_flag_->count() > 0 && wal_level_ != 1 && wal_level_ != 2) {
-      return Status::InvalidArgument("--wal-level must be 1 or 2, not " + std::to_string(wal_level_));
+    if (wal_level_flag_->count() > 0) {
+      KV_RETURN_IF_ERROR(wal::CheckWalLevel(wal_level_).WithContext("--wal-level"));
     }
     request.set_wal_level(static_cast<uint32_t>(wal_level_));
     if (fsync_period_ms_ < 0) return Status::InvalidArgument("--wal-fsync-period-ms must not be negative");

@@ -1,15 +1,13 @@
-// The one place where `ops` turns a failure into its line on stderr and its
-// exit code: 2 when the request itself was malformed (bad flags, a value the
-// nameserver rejects as invalid), 1 for everything else that failed (a missing
-// table, an unreachable cluster, a refused operation).
+// How `ops` ends on an error: "ops: <message>" on stderr and the exit code of
+// the toolkit's one policy (cli::ExitCodeFor: 2 bad usage or a named table,
+// tablet or file that is not there; 1 an operation that ran and failed).
 #pragma once
 
 #include "common/status.h"
 
 namespace kv::ops {
 
-int ExitCodeFor(const Status& s);
-// Prints "ops: <message>" and returns ExitCodeFor(s).
+// Prints "ops: <message>" and returns cli::ExitCodeFor(s).
 int Fail(const Status& s);
 
 }  // namespace kv::ops

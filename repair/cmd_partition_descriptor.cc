@@ -1,6 +1,6 @@
 // `repair partition descriptor DIR --table NAME`: write a new replica.json when
 // it is missing or unreadable (the old file goes to quarantine). Dry run unless --apply.
-#include "repair/partition_repair.h"
+#include "repair/partition_repair_command.h"
 
 namespace kv::repair {
 namespace {

@@ -2,7 +2,7 @@
 // snapshot folder, or every one that fails verification, into quarantine.
 // Dry run unless --apply; dropping the only good snapshot the WAL continues
 // from (when the WAL starts after offset 1) needs --accept-loss.
-#include "repair/partition_repair.h"
+#include "repair/partition_repair_command.h"
 
 namespace kv::repair {
 namespace {

@@ -1,7 +1,7 @@
 // `repair partition rebuild DIR`: rebuild db/ from the newest good snapshot and
 // the WAL (or the WAL alone from offset 1); the old db/ goes to quarantine.
 // Dry run unless --apply; dropping offsets the DB had applied needs --accept-loss.
-#include "repair/partition_repair.h"
+#include "repair/partition_repair_command.h"
 
 namespace kv::repair {
 namespace {

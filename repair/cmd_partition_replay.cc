@@ -1,6 +1,6 @@
 // `repair partition replay DIR`: apply the WAL into the DB from its applied
 // offset, as opening the replica does. Dry run unless --apply.
-#include "repair/partition_repair.h"
+#include "repair/partition_repair_command.h"
 
 namespace kv::repair {
 namespace {

@@ -3,7 +3,7 @@
 // snapshots past the cut and a replaced DB go to quarantine. Dry run unless --apply.
 #include <charconv>
 
-#include "repair/partition_repair.h"
+#include "repair/partition_repair_command.h"
 
 namespace kv::repair {
 namespace {

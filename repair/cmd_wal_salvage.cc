@@ -1,50 +1,43 @@
 // `repair wal salvage DIR`: rewrite a damaged WAL from its intact records, moving
 // every original segment file into quarantine. Dry run unless --apply.
-#include "cli/command.h"
 #include "cli/table.h"
-#include "repair/wal_repair.h"
+#include "repair/wal_repair_command.h"
 
 namespace kv::repair {
 namespace {
 
-class WalSalvageCommand : public cli::Command {
+class WalSalvageCommand : public WalRepairCommand {
  public:
   std::vector<std::string> Path() const override { return {"wal", "salvage"}; }
   std::string Help() const override {
     return "Rewrite a damaged WAL from its intact records; originals to quarantine (dry run unless --apply)";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("DIR", dir_, "the WAL folder")->required();
-    app->add_flag("--apply", options_.apply, "rewrite (default: only print the plan)");
-    app->add_option("--quarantine", options_.quarantine_root,
-                    "quarantine root, on the same filesystem as DIR (default: DIR/quarantine)");
+
+ protected:
+  std::string ApplyHelp() const override { return "rewrite (default: only print the plan)"; }
+  std::string QuarantineHelp() const override {
+    return "quarantine root, on the same filesystem as DIR (default: DIR/quarantine)";
   }
 
-  int Run(const cli::CommonFlags& common) override {
-    options_.command = WalRepairCommandLine("salvage", dir_, options_);
-    Result<SalvageResult> result = Salvage(dir_, options_);
-    if (!result.ok()) return cli::ReportError(result.status());
-    const SalvagePlan& plan = result->plan;
-    if (common.json) {
-      PrintJson(*result);
+  Result<Outcome> RepairAndPrint(bool json) override {
+    KV_ASSIGN_OR_RETURN(SalvageResult result, Salvage(dir(), options()));
+    if (json) {
+      PrintJson(result);
     } else {
-      PrintText(*result);
+      PrintText(result);
     }
-    if (plan.verdict == SalvageVerdict::kRefused) {
-      std::fprintf(stderr, "repair: refused: %s\n", plan.note.c_str());
-      return cli::kExitFailed;
-    }
-    const bool changes = plan.verdict == SalvageVerdict::kSalvage || plan.verdict == SalvageVerdict::kResume;
-    if (changes && !options_.apply) {
-      std::fprintf(stderr, "repair: dry run, nothing changed; rerun with --apply\n");
-    }
-    return cli::kExitOk;
+    const SalvagePlan& plan = result.plan;
+    Outcome outcome;
+    if (plan.verdict == SalvageVerdict::kRefused) outcome.refusal = plan.note;
+    outcome.would_change = Changes(plan);
+    return outcome;
   }
 
  private:
-  bool Applied(const SalvagePlan& p) const {
-    return options_.apply && (p.verdict == SalvageVerdict::kSalvage || p.verdict == SalvageVerdict::kResume);
+  static bool Changes(const SalvagePlan& p) {
+    return p.verdict == SalvageVerdict::kSalvage || p.verdict == SalvageVerdict::kResume;
   }
+  bool Applied(const SalvagePlan& p) const { return options().apply && Changes(p); }
 
   void PrintJson(const SalvageResult& r) const {
     const SalvagePlan& p = r.plan;
@@ -60,7 +53,7 @@ class WalSalvageCommand : public cli::Command {
     print_all("output", p.outputs);
     print_all("lost", p.lost);
     cli::PrintJsonLine({{"type", "summary"},
-                        {"dir", dir_},
+                        {"dir", dir()},
                         {"verdict", SalvageVerdictName(p.verdict)},
                         {"applied", Applied(p)},
                         {"note", p.note},
@@ -76,7 +69,7 @@ class WalSalvageCommand : public cli::Command {
   void PrintText(const SalvageResult& r) const {
     const SalvagePlan& p = r.plan;
     if (p.verdict == SalvageVerdict::kNothingToDo) {
-      std::printf("%s: %s; nothing to do (offsets lost: %s)\n", dir_.c_str(), p.note.c_str(),
+      std::printf("%s: %s; nothing to do (offsets lost: %s)\n", dir().c_str(), p.note.c_str(),
                   DescribeRanges(p.lost).c_str());
       return;
     }
@@ -109,9 +102,6 @@ class WalSalvageCommand : public cli::Command {
     if (!p.note.empty()) std::printf("%s\n", p.note.c_str());
     if (!r.quarantine_dir.empty()) std::printf("originals moved to %s\n", r.quarantine_dir.c_str());
   }
-
-  std::string dir_;
-  WalRepairOptions options_;
 };
 
 }  // namespace

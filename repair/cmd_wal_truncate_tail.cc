@@ -1,42 +1,33 @@
 // `repair wal truncate-tail DIR`: cut a torn tail (the writer died mid-write) off
 // a WAL, keeping the cut bytes in quarantine. Dry run unless --apply.
-#include "cli/command.h"
 #include "cli/table.h"
-#include "repair/wal_repair.h"
+#include "repair/wal_repair_command.h"
 
 namespace kv::repair {
 namespace {
 
-class WalTruncateTailCommand : public cli::Command {
+class WalTruncateTailCommand : public WalRepairCommand {
  public:
   std::vector<std::string> Path() const override { return {"wal", "truncate-tail"}; }
   std::string Help() const override {
     return "Cut a torn tail off a WAL into quarantine (dry run unless --apply); refuses other damage";
   }
-  void AddFlags(CLI::App* app) override {
-    app->add_option("DIR", dir_, "the WAL folder")->required();
-    app->add_flag("--apply", options_.apply, "cut (default: only print what would be cut)");
-    app->add_option("--quarantine", options_.quarantine_root, "quarantine root (default: DIR/quarantine)");
-  }
 
-  int Run(const cli::CommonFlags& common) override {
-    options_.command = WalRepairCommandLine("truncate-tail", dir_, options_);
-    Result<TailResult> result = TruncateTail(dir_, options_);
-    if (!result.ok()) return cli::ReportError(result.status());
-    const TailPlan& plan = result->plan;
-    if (common.json) {
-      PrintJson(*result);
+ protected:
+  std::string ApplyHelp() const override { return "cut (default: only print what would be cut)"; }
+  std::string DryRunAction() const override { return " to cut"; }
+
+  Result<Outcome> RepairAndPrint(bool json) override {
+    KV_ASSIGN_OR_RETURN(TailResult result, TruncateTail(dir(), options()));
+    if (json) {
+      PrintJson(result);
     } else {
-      PrintText(*result);
+      PrintText(result);
     }
-    if (plan.verdict == TailVerdict::kRefused) {
-      std::fprintf(stderr, "repair: refused: %s\n", plan.refusal.c_str());
-      return cli::kExitFailed;
-    }
-    if (plan.verdict == TailVerdict::kTornTail && !options_.apply) {
-      std::fprintf(stderr, "repair: dry run, nothing changed; rerun with --apply to cut\n");
-    }
-    return cli::kExitOk;
+    Outcome outcome;
+    if (result.plan.verdict == TailVerdict::kRefused) outcome.refusal = result.plan.refusal;
+    outcome.would_change = result.plan.verdict == TailVerdict::kTornTail;
+    return outcome;
   }
 
  private:
@@ -47,9 +38,9 @@ class WalTruncateTailCommand : public cli::Command {
       cli::PrintJsonLine(j);
     }
     cli::PrintJsonLine({{"type", "summary"},
-                        {"dir", dir_},
+                        {"dir", dir()},
                         {"verdict", TailVerdictName(r.plan.verdict)},
-                        {"applied", options_.apply && r.plan.verdict == TailVerdict::kTornTail},
+                        {"applied", options().apply && r.plan.verdict == TailVerdict::kTornTail},
                         {"last_offset", r.plan.last_offset},
                         {"last_term", r.plan.last_term},
                         {"gaps", r.plan.gaps},
@@ -62,7 +53,7 @@ class WalTruncateTailCommand : public cli::Command {
     if (plan.verdict == TailVerdict::kRefused) return;  // the refusal line says it all
     const std::string gaps = plan.gaps.empty() ? "" : "; gaps left as they are: " + DescribeRanges(plan.gaps);
     if (plan.verdict == TailVerdict::kClean) {
-      std::printf("%s: clean end of log (last offset %llu)%s; nothing to do\n", dir_.c_str(),
+      std::printf("%s: clean end of log (last offset %llu)%s; nothing to do\n", dir().c_str(),
                   static_cast<unsigned long long>(plan.last_offset), gaps.c_str());
       return;
     }
@@ -80,9 +71,6 @@ class WalTruncateTailCommand : public cli::Command {
         gaps.c_str());
     if (!r.quarantine_dir.empty()) std::printf("cut; the bytes are in %s\n", r.quarantine_dir.c_str());
   }
-
-  std::string dir_;
-  WalRepairOptions options_;
 };
 
 }  // namespace

@@ -34,7 +34,7 @@ std::vector<fs::path> FolderAndAncestors(const std::string& dir) {
 
 Status CheckNotInUse(const std::string& dir) {
   for (const fs::path& folder : FolderAndAncestors(dir)) {
-    const std::string lock = (folder / "LOCK").string();
+    const std::string lock = LockFileIn(folder.string());
     if (FileLock::IsHeld(lock)) {
       return Status::Busy(
           lock + " is held by a running process (a tablet or a WAL writer); stop it before repairing " + dir);
@@ -45,7 +45,7 @@ Status CheckNotInUse(const std::string& dir) {
 
 Result<FileLock> LockForRepair(const std::string& dir) {
   KV_RETURN_IF_ERROR(CheckNotInUse(dir));
-  return FileLock::Acquire(dir + "/LOCK");
+  return FileLock::Acquire(LockFileIn(dir));
 }
 
 }  // namespace kv::repair

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "cli/command.h"
 #include "cli/table.h"
 #include "storage/layout.h"
 #include "storage/replica.h"
@@ -34,19 +35,19 @@ constexpr FindingKind kRebuildBlockers[] = {
 };
 
 // The folder must be a folder (bad input otherwise), and nobody may be using it.
-Status Guard(const std::string& dir) {
-  if (!IsDirectory(dir)) return Status::NotFound(dir + ": no such replica folder");
-  return CheckNotInUse(storage::ReplicaPaths(dir).wal);
+Status Guard(const storage::ReplicaPaths& replica) {
+  if (!IsDirectory(replica.dir)) return Status::NotFound(replica.dir + ": no such replica folder");
+  return CheckNotInUse(replica.wal);
 }
 
 // Guards, then takes the read-only look the plan is made from.
-Result<PartitionRepairResult> Start(const std::string& command, const std::string& dir,
+Result<PartitionRepairResult> Start(const std::string& command, const storage::ReplicaPaths& replica,
                                     const inspect::PartitionInspectOptions& look) {
-  KV_RETURN_IF_ERROR(Guard(dir));
-  KV_ASSIGN_OR_RETURN(PartitionReport report, inspect::InspectPartition(dir, look));
+  KV_RETURN_IF_ERROR(Guard(replica));
+  KV_ASSIGN_OR_RETURN(PartitionReport report, inspect::InspectPartition(replica, look));
   PartitionRepairResult result;
   result.plan.command = command;
-  result.plan.dir = dir;
+  result.plan.dir = replica.dir;
   result.plan.inspected = std::move(report);
   return result;
 }
@@ -84,8 +85,8 @@ bool ShouldApply(const PartitionRepairResult& r, const PartitionRepairOptions& o
 }
 
 // The applied position after a repair, read back from the files.
-void ReadBack(const std::string& dir, PartitionRepairResult* r) {
-  auto info = storage::ReadReplicaInfo(dir);
+void ReadBack(const storage::ReplicaPaths& replica, PartitionRepairResult* r) {
+  auto info = storage::ReadReplicaInfo(replica);
   if (info.ok() && info->applied) r->applied_after = *info->applied;
 }
 
@@ -101,7 +102,8 @@ uint64_t NewestTerm(const PartitionReport& r) {
 
 // Opened by a repair: a torn tail that opening cuts is recorded under the
 // repair's command line.
-Result<std::unique_ptr<storage::Replica>> OpenReplica(const PartitionRepairResult& r, const std::string& root,
+Result<std::unique_ptr<storage::Replica>> OpenReplica(const storage::ReplicaPaths& replica,
+                                                      const PartitionRepairResult& r, const std::string& root,
                                                       const std::string& command, storage::StorageEnv& env) {
   const storage::Descriptor& d = *r.plan.inspected->info.descriptor;
   storage::ReplicaOptions o;
@@ -110,7 +112,8 @@ Result<std::unique_ptr<storage::Replica>> OpenReplica(const PartitionRepairResul
   o.pid = d.pid;
   o.quarantine_root = root;
   o.opened_by = command;
-  return storage::Replica::Open(r.plan.dir, o, env);
+  o.wal_level = 2;  // what a repair writes (an empty WAL, a cut tail) is fsynced before it says done
+  return storage::Replica::Open(replica, o, env);
 }
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
@@ -148,14 +151,10 @@ std::string SnapshotNames(const PartitionReport& r) {
 
 std::string PartitionQuarantineRoot(const std::string& dir, const PartitionRepairOptions& options) {
   if (!options.quarantine_root.empty()) return options.quarantine_root;
+  if (auto data_dir = storage::EnclosingDataDir(dir)) return storage::QuarantineRoot(*data_dir);
   fs::path p = fs::path(dir).lexically_normal();
   if (p.filename().empty()) p = p.parent_path();
-  const fs::path partitions = p.parent_path();
-  if (storage::ParseReplicaDirName(p.filename().string()) && partitions.filename() == "partitions") {
-    const fs::path data_dir = partitions.parent_path();
-    return storage::QuarantineRoot(data_dir.empty() ? "." : data_dir.string());
-  }
-  return (p / "quarantine").string();
+  return (p / kQuarantineFolderName).string();
 }
 
 std::string PartitionRepairCommandLine(const std::string& sub, const std::string& dir,
@@ -175,11 +174,11 @@ const char* PlanVerdictName(PlanVerdict v) {
   return "unknown";
 }
 
-Result<storage::RebuildPlan> PlanRebuildFromGoodSnapshot(const std::string& dir, uint64_t up_to,
+Result<storage::RebuildPlan> PlanRebuildFromGoodSnapshot(const storage::ReplicaPaths& replica, uint64_t up_to,
                                                          std::vector<std::string>* skipped) {
-  KV_ASSIGN_OR_RETURN(storage::RebuildPlan plan, storage::PlanRebuild(dir, up_to));
+  KV_ASSIGN_OR_RETURN(storage::RebuildPlan plan, storage::PlanRebuild(replica, up_to));
   if (!plan.snapshot) return plan;
-  KV_ASSIGN_OR_RETURN(std::vector<storage::SnapshotInfo> snapshots, storage::ListSnapshots(dir));
+  KV_ASSIGN_OR_RETURN(std::vector<storage::SnapshotInfo> snapshots, storage::ListSnapshots(replica));
   // PlanRebuild's choice first, then older snapshots by the same rule: the WAL continues from them.
   for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
     if (!it->manifest || it->offset > plan.snapshot->offset || it->manifest->tid != plan.tid ||
@@ -206,12 +205,13 @@ Result<storage::RebuildPlan> PlanRebuildFromGoodSnapshot(const std::string& dir,
                                     std::to_string(plan.wal_first) + ", not 1");
 }
 
-Result<PartitionRepairResult> RewriteDescriptor(const std::string& dir, const std::string& table,
+Result<PartitionRepairResult> RewriteDescriptor(const storage::ReplicaPaths& replica, const std::string& table,
                                                 const PartitionRepairOptions& options) {
-  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("descriptor", dir, {}));
+  const std::string& dir = replica.dir;
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("descriptor", replica, {}));
   PartitionPlan& plan = result.plan;
   const PartitionReport& r = *plan.inspected;
-  const storage::ReplicaPaths paths(dir);
+  const storage::ReplicaPaths& paths = replica;
   constexpr FindingKind kBlockers[] = {FindingKind::kIdentityMismatch};
   if (r.info.descriptor) {
     plan.reason = "replica.json is readable (table " + Quoted(r.info.descriptor->table) + ", term " +
@@ -251,8 +251,10 @@ Result<PartitionRepairResult> RewriteDescriptor(const std::string& dir, const st
   return result;
 }
 
-Result<PartitionRepairResult> ReplayPartition(const std::string& dir, const PartitionRepairOptions& options) {
-  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("replay", dir, {}));
+Result<PartitionRepairResult> ReplayPartition(const storage::ReplicaPaths& replica,
+                                               const PartitionRepairOptions& options) {
+  const std::string& dir = replica.dir;
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("replay", replica, {}));
   PartitionPlan& plan = result.plan;
   const PartitionReport& r = *plan.inspected;
   const uint64_t applied = r.info.applied ? r.info.applied->offset : 0;
@@ -278,18 +280,21 @@ Result<PartitionRepairResult> ReplayPartition(const std::string& dir, const Part
   if (!ShouldApply(result, options)) return result;
 
   storage::StorageEnv env;
-  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, PartitionQuarantineRoot(dir, options), options.command, env));
-  result.applied_after = replica->Applied();
-  replica.reset();  // closing flushes what was replayed
+  KV_ASSIGN_OR_RETURN(auto opened,
+                      OpenReplica(replica, result, PartitionQuarantineRoot(dir, options), options.command, env));
+  result.applied_after = opened->Applied();
+  opened.reset();  // closing flushes what was replayed
   result.done.push_back("replayed: the DB has applied " + result.applied_after->ToString());
   result.applied = true;
   return result;
 }
 
-Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const PartitionRepairOptions& options) {
+Result<PartitionRepairResult> RebuildPartition(const storage::ReplicaPaths& replica,
+                                               const PartitionRepairOptions& options) {
+  const std::string& dir = replica.dir;
   inspect::PartitionInspectOptions look;
   look.verify_wal = true;  // the rebuild reads the WAL: find its damage before planning on it
-  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("rebuild", dir, look));
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("rebuild", replica, look));
   PartitionPlan& plan = result.plan;
   const PartitionReport& r = *plan.inspected;
   const std::string root = PartitionQuarantineRoot(dir, options);
@@ -299,7 +304,7 @@ Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const Par
   const bool wal_has_records = r.info.wal && !r.info.wal->empty;
   const uint64_t up_to = wal_has_records ? r.info.wal->last_offset : newest ? newest->info.offset : 0;
   std::vector<std::string> skipped;
-  auto base = PlanRebuildFromGoodSnapshot(dir, up_to, &skipped);
+  auto base = PlanRebuildFromGoodSnapshot(replica, up_to, &skipped);
   for (const std::string& s : skipped) plan.notes.push_back("passing over snapshot " + s);
   if (!base.ok()) {
     Refuse(&plan, base.status().message());
@@ -342,23 +347,24 @@ Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const Par
   }
   if (!ShouldApply(result, options)) return result;
 
-  KV_ASSIGN_OR_RETURN(FileLock lock, LockForRepair(storage::ReplicaPaths(dir).wal));
+  KV_ASSIGN_OR_RETURN(FileLock lock, LockForRepair(replica.wal));
   storage::StorageEnv env;
   storage::RebuildOptions ro;
   ro.quarantine_root = root;
   ro.command = options.command;
-  KV_ASSIGN_OR_RETURN(storage::RebuildOutcome outcome, storage::RebuildDbHoldingLock(dir, *base, env, ro));
+  KV_ASSIGN_OR_RETURN(storage::RebuildOutcome outcome, storage::RebuildDbHoldingLock(replica, *base, env, ro));
   result.done.push_back("rebuilt db/ up to offset " + std::to_string(up_to) + " (" +
                         std::to_string(outcome.records_replayed) + " WAL records replayed)");
   if (!outcome.quarantine_dir.empty()) result.done.push_back("the old db/ is in " + outcome.quarantine_dir);
   result.applied = true;
-  ReadBack(dir, &result);
+  ReadBack(replica, &result);
   return result;
 }
 
-Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t after,
+Result<PartitionRepairResult> TruncatePartition(const storage::ReplicaPaths& replica, uint64_t after,
                                                 const PartitionRepairOptions& options) {
-  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("truncate", dir, {}));
+  const std::string& dir = replica.dir;
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("truncate", replica, {}));
   PartitionPlan& plan = result.plan;
   const PartitionReport& r = *plan.inspected;
   const std::string root = PartitionQuarantineRoot(dir, options);
@@ -383,7 +389,7 @@ Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t
   if (!past.empty()) plan.steps.push_back("move the snapshots past offset " + std::to_string(after) +
                                           " into quarantine: " + past);
   if (std::max(applied, wal_last) > after) {
-    auto rebuild = storage::PlanRebuild(dir, after);
+    auto rebuild = storage::PlanRebuild(replica, after);
     if (!rebuild.ok()) {
       Refuse(&plan, "the DB must be cut back too, and " + rebuild.status().message());
       return result;
@@ -396,10 +402,10 @@ Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t
   if (!ShouldApply(result, options)) return result;
 
   storage::StorageEnv env;
-  KV_ASSIGN_OR_RETURN(auto replica, OpenReplica(result, root, options.command, env));
-  KV_ASSIGN_OR_RETURN(storage::TruncateOutcome cut, replica->TruncateAfter(after));
-  result.applied_after = replica->Applied();
-  replica.reset();
+  KV_ASSIGN_OR_RETURN(auto opened, OpenReplica(replica, result, root, options.command, env));
+  KV_ASSIGN_OR_RETURN(storage::TruncateOutcome cut, opened->TruncateAfter(after));
+  result.applied_after = opened->Applied();
+  opened.reset();
   if (cut.wal.changed) {
     result.done.push_back("cut WAL " + DescribeOffsets(cut.wal.first_cut_offset, cut.wal.last_cut_offset) + " (" +
                           std::to_string(cut.wal.records_cut) + " records) into " + cut.wal.quarantine_dir);
@@ -413,14 +419,15 @@ Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t
   return result;
 }
 
-Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const SnapshotSelection& which,
+Result<PartitionRepairResult> DropSnapshots(const storage::ReplicaPaths& replica, const SnapshotSelection& which,
                                             const PartitionRepairOptions& options) {
+  const std::string& dir = replica.dir;
   if (which.damaged == !which.name.empty()) {
     return Status::InvalidArgument("give either --snapshot NAME or --damaged (not both)");
   }
   inspect::PartitionInspectOptions look;
   look.verify_snapshots = true;  // why each one goes, and which good ones stay
-  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("drop-snapshot", dir, look));
+  KV_ASSIGN_OR_RETURN(PartitionRepairResult result, Start("drop-snapshot", replica, look));
   PartitionPlan& plan = result.plan;
   const PartitionReport& r = *plan.inspected;
   const std::string root = PartitionQuarantineRoot(dir, options);
@@ -429,7 +436,7 @@ Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const Snapsh
   if (!which.name.empty()) {
     const inspect::SnapshotView* s = FindSnapshot(r, which.name);
     if (s == nullptr) {
-      return Status::NotFound("no snapshot " + Quoted(which.name) + " in " + storage::ReplicaPaths(dir).snapshots +
+      return Status::NotFound("no snapshot " + Quoted(which.name) + " in " + replica.snapshots +
                               " (there: " + SnapshotNames(r) + ")");
     }
     drop.push_back(s);
@@ -477,7 +484,7 @@ Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const Snapsh
   }
   if (!ShouldApply(result, options)) return result;
 
-  KV_ASSIGN_OR_RETURN(std::optional<FileLock> lock, LockWalIfThere(storage::ReplicaPaths(dir)));
+  KV_ASSIGN_OR_RETURN(std::optional<FileLock> lock, LockWalIfThere(replica));
   KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(root, "dropped-snapshot", options.command));
   for (size_t i = 0; i < drop.size(); ++i) {
     KV_RETURN_IF_ERROR(q.MoveFolderIn(drop[i]->info.dir, whys[i]));
@@ -533,22 +540,6 @@ int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRep
     std::fprintf(stderr, "repair: dry run, nothing changed; rerun with --apply\n");
   }
   return cli::kExitOk;
-}
-
-void PartitionRepairCommand::AddFlags(CLI::App* app) {
-  app->add_option("DIR", dir_, "the replica folder, DATA_DIR/partitions/<tid>_<pid>")->required();
-  app->add_flag("--apply", options_.apply, "act (default: only print the plan)");
-  app->add_option("--quarantine", options_.quarantine_root,
-                  "quarantine root, on the same filesystem as DIR (default: DATA_DIR/quarantine, or DIR/quarantine "
-                  "when DIR is not under a partitions/ folder)");
-  AddOwnFlags(app);
-}
-
-int PartitionRepairCommand::Run(const cli::CommonFlags& common) {
-  options_.command = PartitionRepairCommandLine(Path().back(), dir_, options_, OwnArgs());
-  auto result = Repair(dir_, options_);
-  if (!result.ok()) return cli::ReportError(result.status());
-  return PrintPartitionRepair(*result, options_, common.json);
 }
 
 }  // namespace kv::repair

@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/command.h"
 #include "storage/descriptor.h"
 #include "storage/log_position.h"
 #include "storage/rebuild.h"
@@ -81,30 +80,32 @@ struct PartitionRepairResult {
 // to quarantine): table as given, tid and pid from the folder's name, a
 // follower at the newest term the WAL, the DB and the snapshots show. The
 // other repairs refuse until replica.json is readable.
-Result<PartitionRepairResult> RewriteDescriptor(const std::string& dir, const std::string& table,
+Result<PartitionRepairResult> RewriteDescriptor(const storage::ReplicaPaths& replica, const std::string& table,
                                                 const PartitionRepairOptions& options);
 
 // Apply the WAL into the DB from its applied offset (what opening the replica
 // does; it also cuts a torn tail into quarantine). Refused when the WAL cannot
 // continue the DB (DB ahead, a gap, different histories, damage).
-Result<PartitionRepairResult> ReplayPartition(const std::string& dir, const PartitionRepairOptions& options);
+Result<PartitionRepairResult> ReplayPartition(const storage::ReplicaPaths& replica,
+                                               const PartitionRepairOptions& options);
 
 // Rebuild db/ up to the WAL's end (the newest snapshot's offset when the WAL
 // holds no record) from the newest snapshot that verifies plus the WAL, or from
 // the WAL alone when it starts at offset 1; the old db/ goes to quarantine.
 // Applying when the DB had applied beyond that point needs accept_loss.
-Result<PartitionRepairResult> RebuildPartition(const std::string& dir, const PartitionRepairOptions& options);
+Result<PartitionRepairResult> RebuildPartition(const storage::ReplicaPaths& replica,
+                                               const PartitionRepairOptions& options);
 
 // storage::PlanRebuild, then its snapshot checked (storage::VerifySnapshot);
 // one that fails is passed over for the next older one the WAL continues, or
 // for an empty DB when the WAL starts at offset 1. skipped lists the snapshots
 // passed over, with why. Reads only.
-Result<storage::RebuildPlan> PlanRebuildFromGoodSnapshot(const std::string& dir, uint64_t up_to,
+Result<storage::RebuildPlan> PlanRebuildFromGoodSnapshot(const storage::ReplicaPaths& replica, uint64_t up_to,
                                                          std::vector<std::string>* skipped);
 
 // Cut log and data back to offset `after` (Replica::TruncateAfter): the cut
 // records, snapshots past the cut and a replaced DB go to quarantine.
-Result<PartitionRepairResult> TruncatePartition(const std::string& dir, uint64_t after,
+Result<PartitionRepairResult> TruncatePartition(const storage::ReplicaPaths& replica, uint64_t after,
                                                 const PartitionRepairOptions& options);
 
 // Which snapshots drop-snapshot moves out: exactly one of the two.
@@ -119,31 +120,12 @@ struct SnapshotSelection {
 // after offset 1, the offsets before it are held outside db/ only by the good
 // snapshots the WAL continues from: applying a drop that removes the last of
 // them needs accept_loss.
-Result<PartitionRepairResult> DropSnapshots(const std::string& dir, const SnapshotSelection& which,
+Result<PartitionRepairResult> DropSnapshots(const storage::ReplicaPaths& replica, const SnapshotSelection& which,
                                             const PartitionRepairOptions& options);
 
 // The plan, what was done, and the exit code (0; 1 when refused, or for a dry
 // run whose --apply would be refused for want of --accept-loss), printed as
 // the `repair partition` commands print them: a table, or one JSON line.
 int PrintPartitionRepair(const PartitionRepairResult& result, const PartitionRepairOptions& options, bool json);
-
-// The shape every planning `repair partition` subcommand shares: DIR, --apply
-// and --quarantine parsed once; Run repairs, prints and maps the exit code.
-class PartitionRepairCommand : public cli::Command {
- public:
-  void AddFlags(CLI::App* app) final;
-  int Run(const cli::CommonFlags& common) final;
-
- protected:
-  virtual void AddOwnFlags(CLI::App* app) {}
-  // The subcommand's own arguments, as given, for the quarantine manifest's command line.
-  virtual std::string OwnArgs() const { return ""; }
-  // InvalidArgument (exit 2) for a bad flag value.
-  virtual Result<PartitionRepairResult> Repair(const std::string& dir, const PartitionRepairOptions& options) = 0;
-
- private:
-  std::string dir_;
-  PartitionRepairOptions options_;
-};
 
 }  // namespace kv::repair

@@ -140,9 +140,9 @@ class Derivation {
   Status failure_;
 };
 
-void Derive(const std::string& dir, const VerifyProgress& progress, VerifyReport* v) {
+void Derive(const storage::ReplicaPaths& replica, const VerifyProgress& progress, VerifyReport* v) {
   std::vector<std::string> skipped;
-  auto plan = PlanRebuildFromGoodSnapshot(dir, v->at->offset, &skipped);
+  auto plan = PlanRebuildFromGoodSnapshot(replica, v->at->offset, &skipped);
   for (const std::string& s : skipped) v->problems.push_back("snapshot passed over: " + s);
   if (!plan.ok()) {
     v->problems.push_back("cannot derive what the DB should hold at offset " + std::to_string(v->at->offset) +
@@ -150,7 +150,7 @@ void Derive(const std::string& dir, const VerifyProgress& progress, VerifyReport
     return;
   }
   v->base = plan->snapshot ? "snapshot " + plan->snapshot->dir + " at " + plan->start.ToString() : "an empty DB";
-  auto expected = Derivation(*plan, *v->at, progress).Run(storage::ReplicaPaths(dir).wal, v);
+  auto expected = Derivation(*plan, *v->at, progress).Run(replica.wal, v);
   if (!expected.ok()) {
     v->problems.push_back("deriving the content from the WAL: " + expected.status().message());
     return;
@@ -160,14 +160,14 @@ void Derive(const std::string& dir, const VerifyProgress& progress, VerifyReport
 
 }  // namespace
 
-Result<VerifyReport> VerifyPartition(const std::string& dir, const VerifyProgress& progress) {
-  if (!IsDirectory(dir)) return Status::NotFound(dir + ": no such replica folder");
-  KV_RETURN_IF_ERROR(CheckNotInUse(storage::ReplicaPaths(dir).wal));
+Result<VerifyReport> VerifyPartition(const storage::ReplicaPaths& replica, const VerifyProgress& progress) {
+  if (!IsDirectory(replica.dir)) return Status::NotFound(replica.dir + ": no such replica folder");
+  KV_RETURN_IF_ERROR(CheckNotInUse(replica.wal));
   inspect::PartitionInspectOptions look;
   look.verify_sst = true;
   look.checksum = true;
   VerifyReport v;
-  KV_ASSIGN_OR_RETURN(v.inspected, inspect::InspectPartition(dir, look));
+  KV_ASSIGN_OR_RETURN(v.inspected, inspect::InspectPartition(replica, look));
   const inspect::PartitionReport& r = v.inspected;
   for (const inspect::Finding& f : r.findings) {
     if (std::find(std::begin(kInconsistent), std::end(kInconsistent), f.kind) != std::end(kInconsistent)) {
@@ -185,7 +185,7 @@ Result<VerifyReport> VerifyPartition(const std::string& dir, const VerifyProgres
     v.base = "an empty DB";
     v.expected = ContentChecksum();
   } else {
-    Derive(dir, progress, &v);
+    Derive(replica, progress, &v);
   }
   if (v.expected && *v.expected != *v.actual) {
     v.problems.push_back("the DB holds " + std::to_string(v.actual->record_count) + " records with checksum " +

@@ -43,6 +43,6 @@ using VerifyProgress = std::function<void(uint64_t replayed, uint64_t total)>;
 
 // NotFound for a missing folder, Busy while it is in use; every inconsistency
 // found is a problem in the report.
-Result<VerifyReport> VerifyPartition(const std::string& dir, const VerifyProgress& progress = {});
+Result<VerifyReport> VerifyPartition(const storage::ReplicaPaths& replica, const VerifyProgress& progress = {});
 
 }  // namespace kv::repair

@@ -113,7 +113,7 @@ std::vector<OffsetRange> MergeRanges(std::vector<OffsetRange> ranges) {
 }  // namespace
 
 std::string QuarantineRootFor(const std::string& dir, const WalRepairOptions& options) {
-  return options.quarantine_root.empty() ? dir + "/quarantine" : options.quarantine_root;
+  return options.quarantine_root.empty() ? dir + "/" + kQuarantineFolderName : options.quarantine_root;
 }
 
 std::string WalRepairCommandLine(const std::string& subcommand, const std::string& dir,

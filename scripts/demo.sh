@@ -7,7 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+# Only the three programs the demo runs, not the servers and the tests.
+"$root/scripts/build.sh" inspect repair wal-bench
 
 inspect=$build/inspect/inspect
 repair=$build/repair/repair

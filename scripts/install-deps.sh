@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package the project builds, tests and runs with.
+# Installs every Debian package the project builds, tests and runs with (what
+# each is for: README.md, "Dependencies").
 # Idempotent: packages already present are left alone; safe to run on every CI start.
 set -euo pipefail
 
@@ -7,10 +8,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev rocksdb-tools
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev catch2
-  libboost-filesystem-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libzookeeper-mt-dev zookeeper
-  libyaml-cpp-dev
+  libyaml-cpp-dev  # for the playbook runner (playbooks/), not built yet
 )
 
 missing=()

@@ -6,6 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # A build folder of its own, in the quick-to-compile "Check" build type
 # (CMakeLists.txt), so that it never rebuilds the demo's build/ and back.
 build=${BUILD_DIR:-$root/build-check}
+"$root/scripts/check-layering.sh"
 "$root/scripts/install-deps.sh"
 BUILD_DIR="$build" BUILD_TYPE="${BUILD_TYPE:-Check}" "$root/scripts/build.sh"
 label_filter=(-LE soak)

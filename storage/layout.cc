@@ -2,11 +2,16 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
+
+#include "common/file.h"
+#include "common/quarantine.h"
 
 namespace kv::storage {
 namespace {
 
 constexpr size_t kSnapshotNameDigits = 20;
+constexpr const char* kPartitionsName = "partitions";
 
 template <typename T>
 std::optional<T> ParseDecimal(std::string_view s) {
@@ -19,10 +24,24 @@ std::optional<T> ParseDecimal(std::string_view s) {
 
 }  // namespace
 
+DataDirPaths::DataDirPaths(std::string data_dir)
+    : dir(std::move(data_dir)),
+      lock(LockFileIn(dir)),
+      tablet_json(dir + "/tablet.json"),
+      staging(dir + "/staging"),
+      partitions(dir + "/" + kPartitionsName),
+      quarantine(dir + "/" + kQuarantineFolderName) {}
+
+std::string DataDirPaths::Replica(uint32_t tid, uint32_t pid) const {
+  return partitions + "/" + ReplicaDirName(tid, pid);
+}
+
 ReplicaPaths::ReplicaPaths(std::string replica_dir)
     : dir(std::move(replica_dir)),
       descriptor(dir + "/replica.json"),
+      settings(dir + "/settings.json"),
       wal(dir + "/wal"),
+      wal_lock(LockFileIn(wal)),
       db(dir + "/db"),
       snapshots(dir + "/snapshots"),
       rebuild_tmp(dir + "/db.rebuild") {}
@@ -44,11 +63,21 @@ std::optional<std::pair<uint32_t, uint32_t>> ParseReplicaDirName(std::string_vie
   return std::make_pair(*tid, *pid);
 }
 
-std::string ReplicaDir(const std::string& data_dir, uint32_t tid, uint32_t pid) {
-  return data_dir + "/partitions/" + ReplicaDirName(tid, pid);
+std::optional<std::string> EnclosingDataDir(const std::string& replica_dir) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::path(replica_dir).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();  // "a/b/" names the same folder as "a/b"
+  const fs::path partitions = p.parent_path();
+  if (!ParseReplicaDirName(p.filename().string()) || partitions.filename() != kPartitionsName) return std::nullopt;
+  const fs::path data_dir = partitions.parent_path();
+  return data_dir.empty() ? "." : data_dir.string();
 }
 
-std::string QuarantineRoot(const std::string& data_dir) { return data_dir + "/quarantine"; }
+std::string ReplicaDir(const std::string& data_dir, uint32_t tid, uint32_t pid) {
+  return DataDirPaths(data_dir).Replica(tid, pid);
+}
+
+std::string QuarantineRoot(const std::string& data_dir) { return DataDirPaths(data_dir).quarantine; }
 
 std::string SnapshotDirName(uint64_t offset) {
   char buf[32];

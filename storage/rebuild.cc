@@ -50,11 +50,10 @@ std::string RebuildPlan::Describe() const {
   return s;
 }
 
-Result<RebuildPlan> PlanRebuild(const std::string& replica_dir, uint64_t up_to) {
-  const ReplicaPaths paths(replica_dir);
+Result<RebuildPlan> PlanRebuild(const ReplicaPaths& paths, uint64_t up_to) {
   KV_ASSIGN_OR_RETURN(Descriptor desc, ReadDescriptor(paths.descriptor));
   KV_ASSIGN_OR_RETURN(wal::LogTail tail, wal::FindTail(paths.wal));
-  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, ListSnapshots(replica_dir));
+  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, ListSnapshots(paths));
   RebuildPlan plan;
   plan.tid = desc.tid;
   plan.pid = desc.pid;
@@ -75,12 +74,12 @@ Result<RebuildPlan> PlanRebuild(const std::string& replica_dir, uint64_t up_to) 
   }
   if (up_to == 0) return plan;
   if (tail.empty || up_to > plan.wal_last) {
-    return Status::InvalidArgument("cannot rebuild " + replica_dir + " up to offset " + std::to_string(up_to) +
+    return Status::InvalidArgument("cannot rebuild " + paths.dir + " up to offset " + std::to_string(up_to) +
                                    ": the WAL ends at offset " + std::to_string(plan.wal_last) +
                                    " and no snapshot is at that offset");
   }
   if (plan.wal_first != 1) {
-    return Status::FailedPrecondition("cannot rebuild " + replica_dir + " up to offset " + std::to_string(up_to) +
+    return Status::FailedPrecondition("cannot rebuild " + paths.dir + " up to offset " + std::to_string(up_to) +
                                       ": the WAL starts at offset " + std::to_string(plan.wal_first) +
                                       " and no snapshot at or before " + std::to_string(up_to) +
                                       " reaches back to it");
@@ -88,9 +87,8 @@ Result<RebuildPlan> PlanRebuild(const std::string& replica_dir, uint64_t up_to) 
   return plan;
 }
 
-Result<RebuildOutcome> RebuildDbHoldingLock(const std::string& replica_dir, const RebuildPlan& plan,
+Result<RebuildOutcome> RebuildDbHoldingLock(const ReplicaPaths& paths, const RebuildPlan& plan,
                                             const StorageEnv& env, const RebuildOptions& options) {
-  const ReplicaPaths paths(replica_dir);
   Log().info("{}", plan.Describe());
   RebuildOutcome out;
   out.plan = plan;
@@ -109,12 +107,11 @@ Result<RebuildOutcome> RebuildDbHoldingLock(const std::string& replica_dir, cons
   return out;
 }
 
-Result<RebuildOutcome> RebuildDb(const std::string& replica_dir, uint64_t up_to, const StorageEnv& env,
+Result<RebuildOutcome> RebuildDb(const ReplicaPaths& paths, uint64_t up_to, const StorageEnv& env,
                                  const RebuildOptions& options) {
-  const ReplicaPaths paths(replica_dir);
-  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(paths.wal + "/LOCK"));
-  KV_ASSIGN_OR_RETURN(RebuildPlan plan, PlanRebuild(replica_dir, up_to));
-  return RebuildDbHoldingLock(replica_dir, plan, env, options);
+  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(paths.wal_lock));
+  KV_ASSIGN_OR_RETURN(RebuildPlan plan, PlanRebuild(paths, up_to));
+  return RebuildDbHoldingLock(paths, plan, env, options);
 }
 
 }  // namespace kv::storage

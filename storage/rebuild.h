@@ -31,7 +31,7 @@ struct RebuildPlan {
 // before it from which the WAL continues without a gap, else an empty DB when
 // the WAL starts at offset 1. Reads only. FailedPrecondition when neither
 // exists; InvalidArgument when up_to lies beyond the WAL.
-Result<RebuildPlan> PlanRebuild(const std::string& replica_dir, uint64_t up_to);
+Result<RebuildPlan> PlanRebuild(const ReplicaPaths& replica, uint64_t up_to);
 
 struct RebuildOptions {
   std::string quarantine_root;  // where the old db/ goes
@@ -48,12 +48,12 @@ struct RebuildOutcome {
 // Offline: takes the WAL's LOCK (Busy while the replica is open), verifies the
 // snapshot against its manifest, builds the new DB beside the old one in
 // db.rebuild/, then moves db/ into quarantine and renames db.rebuild/ to db/.
-Result<RebuildOutcome> RebuildDb(const std::string& replica_dir, uint64_t up_to, const StorageEnv& env,
+Result<RebuildOutcome> RebuildDb(const ReplicaPaths& replica, uint64_t up_to, const StorageEnv& env,
                                  const RebuildOptions& options);
 
 // RebuildDb's work without taking the lock, for a Replica that holds it
 // through its WAL writer and has closed its DB.
-Result<RebuildOutcome> RebuildDbHoldingLock(const std::string& replica_dir, const RebuildPlan& plan,
+Result<RebuildOutcome> RebuildDbHoldingLock(const ReplicaPaths& replica, const RebuildPlan& plan,
                                             const StorageEnv& env, const RebuildOptions& options);
 
 }  // namespace kv::storage

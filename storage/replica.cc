@@ -33,19 +33,18 @@ const char* VerdictName(PrevCheck::Verdict v) {
   return "unknown";
 }
 
-Replica::Replica(const std::string& dir, ReplicaOptions options, StorageEnv& env, Descriptor desc)
-    : paths_(dir), options_(std::move(options)), env_(env), desc_(std::move(desc)) {}
+Replica::Replica(ReplicaPaths paths, ReplicaOptions options, StorageEnv& env, Descriptor desc)
+    : paths_(std::move(paths)), options_(std::move(options)), env_(env), desc_(std::move(desc)) {}
 
 Replica::~Replica() { CloseFiles(); }
 
-Result<std::unique_ptr<Replica>> Replica::Open(const std::string& replica_dir, const ReplicaOptions& options,
+Result<std::unique_ptr<Replica>> Replica::Open(const ReplicaPaths& paths, const ReplicaOptions& options,
                                                StorageEnv& env) {
   if (options.table.empty()) return Status::InvalidArgument("a replica needs its table's name");
   if (options.quarantine_root.empty()) {
     return Status::InvalidArgument("a replica needs a quarantine root (DATA_DIR/quarantine)");
   }
-  KV_RETURN_IF_ERROR(CreateDirs(replica_dir));
-  const ReplicaPaths paths(replica_dir);
+  KV_RETURN_IF_ERROR(CreateDirs(paths.dir));
   auto existing = ReadDescriptor(paths.descriptor);
   Descriptor desc;
   if (existing.ok()) {
@@ -57,7 +56,7 @@ Result<std::unique_ptr<Replica>> Replica::Open(const std::string& replica_dir, c
   } else {
     return existing.status();
   }
-  std::unique_ptr<Replica> r(new Replica(replica_dir, options, env, desc));
+  std::unique_ptr<Replica> r(new Replica(paths, options, env, desc));
   std::unique_lock<std::shared_mutex> l(r->life_mu_);
   KV_RETURN_IF_ERROR(r->OpenFiles());
   return r;

@@ -47,7 +47,7 @@ struct ReplicaOptions {
   std::string table;
   uint32_t tid = 0;
   uint32_t pid = 0;
-  int wal_level = 2;                       // see wal/writer.h
+  int wal_level = wal::Durability::kDefaultLevel;  // wal/durability.h
   uint32_t fsync_period_ms = 0;
   uint64_t segment_bytes = 64ull << 20;
   std::string quarantine_root;             // DATA_DIR/quarantine (required): torn tails, cut suffixes, old DBs
@@ -109,7 +109,7 @@ class Replica {
   // tail is cut into quarantine; anything else that does not fit (damage, a
   // DB ahead of or diverging from its WAL, a folder of another partition) is
   // refused with what to run.
-  static Result<std::unique_ptr<Replica>> Open(const std::string& replica_dir, const ReplicaOptions& options,
+  static Result<std::unique_ptr<Replica>> Open(const ReplicaPaths& paths, const ReplicaOptions& options,
                                                StorageEnv& env);
   ~Replica();
   Replica(const Replica&) = delete;
@@ -183,7 +183,7 @@ class Replica {
   const ReplicaPaths& paths() const { return paths_; }
 
  private:
-  Replica(const std::string& dir, ReplicaOptions options, StorageEnv& env, Descriptor desc);
+  Replica(ReplicaPaths paths, ReplicaOptions options, StorageEnv& env, Descriptor desc);
 
   // Called with life_mu_ held exclusively.
   Status OpenFiles();  // opens db_ and (unless open) wal_, replays, sets applied_

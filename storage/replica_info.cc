@@ -72,11 +72,10 @@ void FindProblems(ReplicaInfo* info) {
 
 }  // namespace
 
-Result<ReplicaInfo> ReadReplicaInfo(const std::string& replica_dir) {
-  if (!IsDirectory(replica_dir)) return Status::NotFound(replica_dir + ": no such replica folder");
-  const ReplicaPaths paths(replica_dir);
+Result<ReplicaInfo> ReadReplicaInfo(const ReplicaPaths& paths) {
+  if (!IsDirectory(paths.dir)) return Status::NotFound(paths.dir + ": no such replica folder");
   ReplicaInfo info;
-  info.dir = replica_dir;
+  info.dir = paths.dir;
 
   auto desc = ReadDescriptor(paths.descriptor);
   if (desc.ok()) {
@@ -91,7 +90,7 @@ Result<ReplicaInfo> ReadReplicaInfo(const std::string& replica_dir) {
     info.wal_status = tail.status();
   }
   ReadDb(paths, &info);
-  auto snapshots = ListSnapshots(replica_dir);
+  auto snapshots = ListSnapshots(paths);
   if (snapshots.ok()) {
     info.snapshots = *snapshots;
   } else {

@@ -44,6 +44,6 @@ struct ReplicaInfo {
 
 // NotFound when replica_dir is not a folder; every other failure is recorded
 // in the part it concerns, and reading goes on.
-Result<ReplicaInfo> ReadReplicaInfo(const std::string& replica_dir);
+Result<ReplicaInfo> ReadReplicaInfo(const ReplicaPaths& replica);
 
 }  // namespace kv::storage

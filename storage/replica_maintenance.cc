@@ -34,14 +34,14 @@ Result<SnapshotManifest> Replica::CreateSnapshot() {
   return SealSnapshot(temp, paths_, at);
 }
 
-Result<std::vector<SnapshotInfo>> Replica::ListSnapshots() const { return storage::ListSnapshots(paths_.dir); }
+Result<std::vector<SnapshotInfo>> Replica::ListSnapshots() const { return storage::ListSnapshots(paths_); }
 
 // Moves every snapshot past offset into quarantine (they hold records the log no longer has); returns where.
 static Result<std::vector<std::string>> QuarantineSnapshotsAfter(const ReplicaPaths& paths, uint64_t offset,
                                                                  const std::string& quarantine_root,
                                                                  const std::string& command) {
   std::vector<std::string> moved;
-  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths.dir));
+  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths));
   for (const SnapshotInfo& s : snapshots) {
     if (s.offset <= offset) continue;
     KV_ASSIGN_OR_RETURN(Quarantine q, Quarantine::Create(quarantine_root, "truncated-snapshot", command));
@@ -93,7 +93,7 @@ Status Replica::InstallSnapshot(const std::string& snapshot_dir) {
     KV_RETURN_IF_ERROR(wal::TruncateAfter(paths_.wal, 0, options_.quarantine_root, command).status());
     // Its own snapshots past the installed one came from a log that is gone now.
     KV_RETURN_IF_ERROR(QuarantineSnapshotsAfter(paths_, m.position.offset, options_.quarantine_root, command).status());
-    return RebuildDb(paths_.dir, m.position.offset, env_, MaintenanceOptions("install snapshot")).status();
+    return RebuildDb(paths_, m.position.offset, env_, MaintenanceOptions("install snapshot")).status();
   }();
   return ReopenAfter(step);
 }
@@ -102,7 +102,7 @@ Result<RetentionResult> Replica::PurgeObsoleteWal(uint64_t follower_low_water_ma
   std::shared_lock<std::shared_mutex> l(life_mu_);
   KV_RETURN_IF_ERROR(Usable());
   RetentionResult out;
-  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths_.dir));
+  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths_));
   const std::optional<SnapshotInfo> newest = NewestSnapshot(snapshots);
   if (!newest) return out;  // without a snapshot every record is still the only copy
   KV_ASSIGN_OR_RETURN(std::vector<SegmentSpan> segments, ListSegmentSpans(paths_.wal));
@@ -125,7 +125,7 @@ Result<std::vector<std::string>> Replica::PruneSnapshots(size_t keep, const std:
   std::lock_guard<std::mutex> s(snapshot_mu_);  // no snapshot is being sealed meanwhile
   std::shared_lock<std::shared_mutex> l(life_mu_);
   KV_RETURN_IF_ERROR(Usable());
-  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths_.dir));
+  KV_ASSIGN_OR_RETURN(std::vector<SnapshotInfo> snapshots, storage::ListSnapshots(paths_));
   std::vector<std::string> deleted;
   for (const SnapshotInfo& old : PlanSnapshotPrune(snapshots, keep, pinned)) {
     KV_RETURN_IF_ERROR(DeleteSnapshotFolder(paths_.snapshots, old));
@@ -147,7 +147,7 @@ Result<TruncateOutcome> Replica::TruncateAfterLocked(uint64_t offset) {
   if (offset >= LastLoggedLocked().offset) return out;
   const bool db_past_cut = Applied().offset > offset;
   if (db_past_cut) {
-    KV_RETURN_IF_ERROR(PlanRebuild(paths_.dir, offset).status());  // refuse before changing anything
+    KV_RETURN_IF_ERROR(PlanRebuild(paths_, offset).status());  // refuse before changing anything
   }
   KV_ASSIGN_OR_RETURN(wal::LogTail tail, wal::FindTail(paths_.wal));
   // A log that starts right after the cut is cut whole (0 keeps nothing).
@@ -159,7 +159,7 @@ Result<TruncateOutcome> Replica::TruncateAfterLocked(uint64_t offset) {
     // Snapshots past the cut hold the divergent records too.
     KV_ASSIGN_OR_RETURN(out.moved_snapshots, QuarantineSnapshotsAfter(paths_, offset, options_.quarantine_root, command));
     if (!db_past_cut) return Status::OK();
-    KV_ASSIGN_OR_RETURN(out.rebuild, RebuildDb(paths_.dir, offset, env_, MaintenanceOptions("truncate")));
+    KV_ASSIGN_OR_RETURN(out.rebuild, RebuildDb(paths_, offset, env_, MaintenanceOptions("truncate")));
     return Status::OK();
   }();
   if (out.wal.changed) {
@@ -174,9 +174,9 @@ Result<RebuildOutcome> Replica::Rebuild(uint64_t up_to) {
   std::lock_guard<std::mutex> f(follower_mu_);
   std::unique_lock<std::shared_mutex> l(life_mu_);
   if (!wal_) return Usable();  // the WAL writer holds the LOCK the rebuild relies on
-  KV_ASSIGN_OR_RETURN(RebuildPlan plan, PlanRebuild(paths_.dir, up_to));
+  KV_ASSIGN_OR_RETURN(RebuildPlan plan, PlanRebuild(paths_, up_to));
   CloseDb();
-  auto outcome = RebuildDbHoldingLock(paths_.dir, plan, env_, MaintenanceOptions("rebuild"));
+  auto outcome = RebuildDbHoldingLock(paths_, plan, env_, MaintenanceOptions("rebuild"));
   KV_RETURN_IF_ERROR(ReopenAfter(outcome.status()));
   return outcome;
 }

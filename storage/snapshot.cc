@@ -51,8 +51,7 @@ Status WriteSnapshotManifest(const std::string& snapshot_dir, const SnapshotMani
   return WriteFileAtomic(snapshot_dir + "/" + kSnapshotManifestName, j.dump(2) + "\n");
 }
 
-Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& replica_dir) {
-  const ReplicaPaths paths(replica_dir);
+Result<std::vector<SnapshotInfo>> ListSnapshots(const ReplicaPaths& paths) {
   std::vector<SnapshotInfo> out;
   if (!PathExists(paths.snapshots)) return out;
   KV_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(paths.snapshots));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/checksum.h"
+#include "storage/layout.h"
 #include "storage/log_position.h"
 #include "common/status.h"
 
@@ -39,7 +40,7 @@ struct SnapshotInfo {
 
 // The snapshots of a replica folder, oldest first; an unreadable or
 // inconsistent one is listed with its status. Reads only the manifests, never writes.
-Result<std::vector<SnapshotInfo>> ListSnapshots(const std::string& replica_dir);
+Result<std::vector<SnapshotInfo>> ListSnapshots(const ReplicaPaths& replica);
 // The newest readable snapshot with offset <= max_offset.
 std::optional<SnapshotInfo> NewestSnapshot(const std::vector<SnapshotInfo>& snapshots,
                                            uint64_t max_offset = UINT64_MAX);

@@ -1,4 +1,4 @@
-# The client library (cluster/client), the `ops` CLI and the playground (ops/).
+# The client library (cluster/client), the `ops` CLI (ops/) and the playground (ops/playground/).
 # client_test, ops_test and playground_process_test use fakes (in-process gRPC
 # servers, sleep and sh standing in for servers). ops_cli_test and the
 # playground_* tests start real nameserver and tablet processes, so they depend

@@ -7,7 +7,7 @@
 
 #include "ops/confirm.h"
 #include "ops/endpoints.h"
-#include "ops/exit_status.h"
+#include "cli/command.h"
 #include "ops/format.h"
 
 using namespace kv;
@@ -42,15 +42,7 @@ TEST_CASE("the --ns flag wins over $KV_NS, neither is a usage error", "[ops]") {
   CHECK(ResolveNameservers("", "").status().IsInvalidArgument());
   auto bad_env = ResolveNameservers("", "nonsense");
   CHECK_THAT(bad_env.status().message(), Catch::Contains("$KV_NS"));
-  CHECK(ExitCodeFor(none.status()) == 2);
-}
-
-TEST_CASE("exit codes: malformed requests 2, failed operations 1", "[ops]") {
-  CHECK(ExitCodeFor(Status::OK()) == 0);
-  CHECK(ExitCodeFor(Status::InvalidArgument("x")) == 2);
-  CHECK(ExitCodeFor(Status::NotFound("table 't' does not exist")) == 1);
-  CHECK(ExitCodeFor(Status::IOError("unreachable")) == 1);
-  CHECK(ExitCodeFor(Status::FailedPrecondition("refused")) == 1);
+  CHECK(cli::ExitCodeFor(none.status()) == 2);
 }
 
 TEST_CASE("ages read like OpenMLDB's: the largest whole unit", "[ops]") {

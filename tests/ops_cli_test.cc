@@ -6,7 +6,7 @@
 #include <set>
 
 #include "common/file.h"
-#include "ops/free_port.h"
+#include "ops/playground/free_port.h"
 #include "tests/ops_run_util.h"
 #include "tests/playground_test_util.h"
 #include "tests/test_util.h"
@@ -113,7 +113,7 @@ TEST_CASE("ops on a live cluster: data and admin commands, exit codes and JSON l
   CHECK_THAT(missing_key.err, Catch::Contains("not found"));
 
   Run missing_table = RunOps(tmp, {"get", "t9", "k"}, ns);
-  CHECK(missing_table.code == 1);
+  CHECK(missing_table.code == 2);  // a table that is not there: bad input
   CHECK(missing_table.OneLineError());
   CHECK(missing_table.err == "ops: table 't9' does not exist (see `ops showtable`)\n");
 
@@ -170,8 +170,8 @@ TEST_CASE("ops on a live cluster: data and admin commands, exit codes and JSON l
   CHECK(RunOps(tmp, {"drop", "table", "t1"}, ns, "n\n").code == 1);
   CHECK(RunOps(tmp, {"count", "t1"}, ns).code == 0);
   CHECK(RunOps(tmp, {"drop", "table", "t1"}, ns, "y\n").code == 0);
-  CHECK(RunOps(tmp, {"showtable", "t1"}, ns).code == 1);
-  CHECK(RunOps(tmp, {"drop", "table", "t1", "--yes"}, ns).code == 1);  // already gone
+  CHECK(RunOps(tmp, {"showtable", "t1"}, ns).code == 2);              // no such table
+  CHECK(RunOps(tmp, {"drop", "table", "t1", "--yes"}, ns).code == 2);  // already gone
 }
 
 TEST_CASE("ops playground commands drive the playground's processes", "[ops][cli][playground]") {
@@ -269,19 +269,27 @@ TEST_CASE("ops HA commands on a live cluster: op ids and showopstatus and exit c
 
   // Refused or failed: exit 1, one line.
   for (const std::vector<std::string>& refused : std::vector<std::vector<std::string>>{
-           {"changeleader", "t9", "0"},
-           {"changeleader", "t1", "7"},
-           {"cancelop", "9999"},
            {"cancelop", std::to_string(id)},  // already final
-           {"recovertable", "t1", "0", "127.0.0.1:1"},
            {"recovertable", "t1", "0", follower},  // it leads now
-           {"offlineendpoint", "127.0.0.1:1"},
            {"setreplicas", "t1", "9"},  // more than the healthy tablets
-           {"setreplicas", "nope", "2"},
        }) {
     Run r = RunOps(tmp, refused, ns);
     INFO(refused.front() << ": " << r.err);
     CHECK(r.code == 1);
+    CHECK(r.OneLineError());
+  }
+  // A table, partition, op or tablet that is not there: bad input, exit 2, one line.
+  for (const std::vector<std::string>& absent : std::vector<std::vector<std::string>>{
+           {"changeleader", "t9", "0"},
+           {"changeleader", "t1", "7"},
+           {"cancelop", "9999"},
+           {"recovertable", "t1", "0", "127.0.0.1:1"},
+           {"offlineendpoint", "127.0.0.1:1"},
+           {"setreplicas", "nope", "2"},
+       }) {
+    Run r = RunOps(tmp, absent, ns);
+    INFO(absent.front() << ": " << r.err);
+    CHECK(r.code == 2);
     CHECK(r.OneLineError());
   }
   // Bad usage: exit 2.

@@ -11,7 +11,7 @@
 
 #include "cluster/client/kv_client.h"
 #include "cluster/proto/kv.grpc.pb.h"
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 #include "tests/playground_test_util.h"
 #include "tests/test_util.h"
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "cluster/client/kv_client.h"
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 
 namespace kv::test {
 

@@ -13,11 +13,11 @@
 #include <thread>
 
 #include "common/file.h"
-#include "ops/free_port.h"
-#include "ops/playground.h"
-#include "ops/playground_state.h"
-#include "ops/process.h"
-#include "ops/server_binaries.h"
+#include "ops/playground/free_port.h"
+#include "ops/playground/playground.h"
+#include "ops/playground/playground_state.h"
+#include "ops/playground/process.h"
+#include "ops/playground/server_binaries.h"
 #include "tests/test_util.h"
 
 using namespace kv;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cluster/client/kv_client.h"
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 #include "tests/test_util.h"
 
 namespace kv::test {

@@ -45,7 +45,7 @@ class CutFinder : public ReadHandler {
 
 Result<TruncateResult> TruncateAfter(const std::string& dir, uint64_t keep_through,
                                      const std::string& quarantine_root, const std::string& command) {
-  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(dir + "/LOCK"));
+  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockFileIn(dir)));
   KV_ASSIGN_OR_RETURN(std::vector<std::string> files, ListSegmentFiles(dir));
   CutFinder finder(keep_through);
   ReadOptions ro;

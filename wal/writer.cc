@@ -8,6 +8,7 @@
 
 #include "common/invariant.h"
 #include "common/quarantine.h"
+#include "wal/durability.h"
 #include "wal/reader.h"
 #include "wal/segment.h"
 
@@ -33,10 +34,7 @@ size_t EncodedSize(const std::vector<Record>& records) {
 }  // namespace
 
 Status ValidateWriterOptions(const WriterOptions& o) {
-  if (o.wal_level != 1 && o.wal_level != 2) {
-    return Status::InvalidArgument("wal_level must be 1 (write) or 2 (write and fsync), got " +
-                                   std::to_string(o.wal_level));
-  }
+  KV_RETURN_IF_ERROR(CheckWalLevel(o.wal_level));
   if (o.segment_bytes < kSegmentHeaderSize + kRecordOverhead) {
     return Status::InvalidArgument("segment size " + std::to_string(o.segment_bytes) + " is too small");
   }
@@ -50,7 +48,7 @@ Writer::Writer(std::string dir, WriterOptions options, FileLock lock)
 Result<std::unique_ptr<Writer>> Writer::Open(const std::string& dir, const WriterOptions& options) {
   KV_RETURN_IF_ERROR(ValidateWriterOptions(options));
   KV_RETURN_IF_ERROR(CreateDirs(dir));
-  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(dir + "/LOCK"));
+  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockFileIn(dir)));
   std::unique_ptr<Writer> w(new Writer(dir, options, std::move(lock)));
   KV_RETURN_IF_ERROR(w->Recover());
   if (options.wal_level == 2 && options.fsync_period_ms > 0) {

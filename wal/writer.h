@@ -28,6 +28,7 @@
 
 #include "common/file.h"
 #include "common/status.h"
+#include "wal/durability.h"
 #include "wal/record.h"
 #include "wal/tail.h"
 
@@ -36,8 +37,8 @@ namespace kv::wal {
 struct WriterOptions {
   uint32_t tid = 0;
   uint32_t pid = 0;
-  int wal_level = 1;              // 1 or 2 (see above)
-  uint32_t fsync_period_ms = 0;   // wal_level 2 only
+  int wal_level = Durability::kDefaultLevel;  // 1 or 2 (see above, and wal/durability.h)
+  uint32_t fsync_period_ms = 0;               // wal_level 2 only
   uint64_t segment_bytes = 64ull << 20;  // roll to a new segment past this size
   uint64_t first_offset = 1;      // offset of the first record of a new, empty log
   // When the log ends in a torn tail, save the torn bytes (and a newest segment

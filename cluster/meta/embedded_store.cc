@@ -69,7 +69,7 @@ rocksdb::WriteOptions Durable() {
 
 Result<std::unique_ptr<EmbeddedStore>> EmbeddedStore::Open(const std::string& data_dir) {
   KV_RETURN_IF_ERROR(CreateDirs(data_dir));
-  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(data_dir + "/LOCK"));
+  KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockFileIn(data_dir)));
   const std::string dir = data_dir + "/meta";
   rocksdb::Options options;
   options.create_if_missing = true;

@@ -8,6 +8,7 @@
 #include "cluster/nameserver/nameserver.h"
 #include "cluster/nameserver/placement.h"
 #include "cluster/nameserver/tablet_fanout.h"
+#include "wal/durability.h"
 
 namespace kv::ns {
 
@@ -15,12 +16,10 @@ namespace {
 
 constexpr uint32_t kDefaultPartitions = 8;
 constexpr uint32_t kDefaultReplicas = 3;
-constexpr uint32_t kDefaultWalLevel = 1;
 // Bounds that keep one table's document well under the MetaStore's value limit.
 constexpr uint32_t kMaxPartitions = 256;
 constexpr uint32_t kMaxReplicas = 9;
 constexpr size_t kMaxNameLength = 128;
-constexpr uint32_t kMaxFsyncPeriodMs = 10000;
 
 Status ValidateName(const std::string& name) {
   const bool allowed = std::all_of(name.begin(), name.end(), [](unsigned char c) {
@@ -46,17 +45,7 @@ Status ValidateSettings(const v1::CreateTableRequest& r) {
   if (r.acks() != v1::ACKS_MAJORITY && r.acks() != v1::ACKS_LEADER) {
     return Status::InvalidArgument("acks must be majority or leader");
   }
-  if (r.wal_level() > 2) {
-    return Status::InvalidArgument("wal_level must be 1 (written) or 2 (fsynced), not " +
-                                   std::to_string(r.wal_level()));
-  }
-  if (r.wal_fsync_period_ms() > 0 && r.wal_level() != 2) {
-    return Status::InvalidArgument("wal_fsync_period_ms applies to wal_level 2 only");
-  }
-  if (r.wal_fsync_period_ms() > kMaxFsyncPeriodMs) {
-    return Status::InvalidArgument("wal_fsync_period_ms must be at most " + std::to_string(kMaxFsyncPeriodMs));
-  }
-  return Status::OK();
+  return wal::Durability::Resolve(r.wal_level(), r.wal_fsync_period_ms()).status();
 }
 
 // The replica count: as asked, or the default capped by the healthy tablets.
@@ -119,6 +108,8 @@ Result<TableMeta> NameServer::PlanTableLocked(const v1::CreateTableRequest& requ
   }
   const std::vector<std::string> healthy = HealthyTabletsLocked();
   KV_ASSIGN_OR_RETURN(uint32_t replica_count, ChooseReplicaCount(request.replicas(), healthy.size()));
+  KV_ASSIGN_OR_RETURN(wal::Durability durability,
+                      wal::Durability::Resolve(request.wal_level(), request.wal_fsync_period_ms()));
   const uint32_t partition_count = request.partitions() == 0 ? kDefaultPartitions : request.partitions();
   Result<uint32_t> tid = repository_.AllocateTid();
   if (!tid.ok()) return PersistedLocked(tid.status());
@@ -129,8 +120,8 @@ Result<TableMeta> NameServer::PlanTableLocked(const v1::CreateTableRequest& requ
                   .state = TableState::kCreating,
                   .replica_count = replica_count,
                   .acks = request.acks(),
-                  .wal_level = request.wal_level() == 0 ? kDefaultWalLevel : request.wal_level(),
-                  .wal_fsync_period_ms = request.wal_fsync_period_ms(),
+                  .wal_level = durability.wal_level,
+                  .wal_fsync_period_ms = durability.fsync_period_ms,
                   .created_at_ms = WallClockMs()};
   for (uint32_t pid = 0; pid < partition_count; ++pid) {
     PartitionMeta& partition = table.partitions.emplace_back(PartitionMeta{.pid = pid, .term = 1});

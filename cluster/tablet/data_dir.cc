@@ -17,23 +17,22 @@ std::string NewTabletId() {
   return id;
 }
 
-std::string TabletJsonPath(const std::string& dir) { return dir + "/tablet.json"; }
-
 }  // namespace
 
 Result<DataDir> DataDir::Open(const std::string& dir) {
   if (PathExists(dir) && !IsDirectory(dir)) return Status::InvalidArgument("data dir " + dir + " is not a folder");
   KV_RETURN_IF_ERROR(CreateDirs(dir));
-  auto lock = FileLock::Acquire(dir + "/LOCK");
+  const storage::DataDirPaths paths(dir);
+  auto lock = FileLock::Acquire(paths.lock);
   if (!lock.ok()) {
     if (lock.status().IsBusy()) {
-      return Status::Busy("data dir " + dir + " is in use: another process holds " + dir +
-                          "/LOCK (is a tablet already running on it?)");
+      return Status::Busy("data dir " + dir + " is in use: another process holds " + paths.lock +
+                          " (is a tablet already running on it?)");
     }
     return lock.status();
   }
   DataDir d(dir, std::move(lock).value());
-  const std::string path = TabletJsonPath(dir);
+  const std::string& path = paths.tablet_json;
   if (!PathExists(path)) {
     d.tablet_id_ = NewTabletId();
     return d;
@@ -57,11 +56,13 @@ Result<DataDir> DataDir::Open(const std::string& dir) {
 Status DataDir::RecordEndpoint(const std::string& endpoint) {
   const nlohmann::json j = {
       {"format_version", kTabletJsonVersion}, {"endpoint", endpoint}, {"tablet_id", tablet_id_}};
-  KV_RETURN_IF_ERROR(WriteFileAtomic(TabletJsonPath(dir_), j.dump(2) + "\n"));
+  KV_RETURN_IF_ERROR(WriteFileAtomic(storage::DataDirPaths(dir_).tablet_json, j.dump(2) + "\n"));
   recorded_endpoint_ = endpoint;
   return Status::OK();
 }
 
-std::string DataDir::quarantine_dir() const { return storage::QuarantineRoot(dir_); }
+std::string DataDir::partitions_dir() const { return storage::DataDirPaths(dir_).partitions; }
+std::string DataDir::quarantine_dir() const { return storage::DataDirPaths(dir_).quarantine; }
+std::string DataDir::staging_dir() const { return storage::DataDirPaths(dir_).staging; }
 
 }  // namespace kv::tablet

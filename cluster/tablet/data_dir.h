@@ -1,6 +1,6 @@
 // A tablet's data dir (cluster/tablet/README.md, "Data dir"):
 //
-//   DATA_DIR/LOCK          held (flock) for the process's life: one tablet per
+//   DATA_DIR/LOCK          held (FileLock) for the process's life: one tablet per
 //                          data dir, and offline repair refuses to run beside it
 //   DATA_DIR/tablet.json   {format_version, endpoint, tablet_id}
 //   DATA_DIR/partitions/   one folder per replica (storage/layout.h)
@@ -31,9 +31,10 @@ class DataDir {
   const std::string& tablet_id() const { return tablet_id_; }
   // The endpoint tablet.json named at open (empty for a new data dir).
   const std::string& recorded_endpoint() const { return recorded_endpoint_; }
-  std::string partitions_dir() const { return dir_ + "/partitions"; }
+  // Where storage/layout.h puts them.
+  std::string partitions_dir() const;
   std::string quarantine_dir() const;
-  std::string staging_dir() const { return dir_ + "/staging"; }
+  std::string staging_dir() const;
 
  private:
   DataDir(std::string dir, FileLock lock) : dir_(std::move(dir)), lock_(std::move(lock)) {}

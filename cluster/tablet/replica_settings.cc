@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/file.h"
+#include "storage/layout.h"
+#include "wal/durability.h"
 
 namespace kv::tablet {
 namespace {
@@ -28,13 +30,12 @@ Result<ReplicaSettings> SettingsFromSpec(const v1::ReplicaSpec& spec) {
   s.tid = spec.partition().tid();
   s.pid = spec.partition().pid();
   s.acks = spec.acks();
-  s.wal_level = spec.wal_level() == 0 ? 1 : spec.wal_level();
-  s.wal_fsync_period_ms = spec.wal_fsync_period_ms();
+  KV_ASSIGN_OR_RETURN(wal::Durability durability,
+                      wal::Durability::Resolve(spec.wal_level(), spec.wal_fsync_period_ms()));
+  s.wal_level = durability.wal_level;
+  s.wal_fsync_period_ms = durability.fsync_period_ms;
   s.replica_count = spec.replica_count() == 0 ? static_cast<uint32_t>(spec.followers_size()) + 1 : spec.replica_count();
   if (s.table.empty()) return Status::InvalidArgument("the replica spec names no table");
-  if (s.wal_level > 2) {
-    return Status::InvalidArgument("wal_level " + std::to_string(s.wal_level) + " is not 1 or 2");
-  }
   if (spec.acks() != v1::ACKS_MAJORITY && spec.acks() != v1::ACKS_LEADER) {
     return Status::InvalidArgument("unknown acks mode " + std::to_string(spec.acks()));
   }
@@ -47,7 +48,7 @@ Result<ReplicaSettings> SettingsFromSpec(const v1::ReplicaSpec& spec) {
   return s;
 }
 
-std::string SettingsPath(const std::string& replica_dir) { return replica_dir + "/settings.json"; }
+std::string SettingsPath(const std::string& replica_dir) { return storage::ReplicaPaths(replica_dir).settings; }
 
 Result<ReplicaSettings> ReadSettings(const std::string& replica_dir) {
   const std::string path = SettingsPath(replica_dir);

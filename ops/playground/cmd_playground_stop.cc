@@ -2,7 +2,7 @@
 // (the nameserver must detect it like a dead one).
 #include <csignal>
 
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

@@ -1,4 +1,4 @@
-#include "ops/free_port.h"
+#include "ops/playground/free_port.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

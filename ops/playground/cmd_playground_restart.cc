@@ -1,7 +1,7 @@
 // `ops playground restart SERVER`: kill it if it runs, start it again on the
 // same endpoint with the same data dir, wait until it serves.
 #include "ops/exit_status.h"
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

@@ -1,7 +1,7 @@
 // `ops playground cont SERVER`: SIGCONT, resuming a stopped server.
 #include <csignal>
 
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

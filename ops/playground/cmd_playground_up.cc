@@ -4,7 +4,7 @@
 
 #include "cli/table.h"
 #include "ops/exit_status.h"
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

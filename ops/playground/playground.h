@@ -1,6 +1,6 @@
 // The local playground: a nameserver and N tablets as background processes on
 // free loopback ports, each with a data dir under one folder, recorded in its
-// state file (ops/playground_state.h). Every demo and integration test runs
+// state file (ops/playground/playground_state.h). Every demo and integration test runs
 // on one.
 //
 // Processes are found again by PID and start time, never by name, so `down`
@@ -15,8 +15,8 @@
 
 #include "cluster/proto/kv.pb.h"
 #include "common/status.h"
-#include "ops/playground_state.h"
-#include "ops/process.h"
+#include "ops/playground/playground_state.h"
+#include "ops/playground/process.h"
 
 namespace kv::ops {
 

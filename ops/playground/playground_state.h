@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "ops/process.h"
+#include "ops/playground/process.h"
 
 namespace kv::ops {
 

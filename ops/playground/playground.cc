@@ -1,4 +1,4 @@
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 
 #include <signal.h>
 
@@ -8,8 +8,8 @@
 
 #include "cluster/client/kv_client.h"
 #include "common/file.h"
-#include "ops/free_port.h"
-#include "ops/server_binaries.h"
+#include "ops/playground/free_port.h"
+#include "ops/playground/server_binaries.h"
 
 namespace kv::ops {
 namespace fs = std::filesystem;

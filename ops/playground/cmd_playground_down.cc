@@ -2,7 +2,7 @@
 // SIGTERM (after SIGCONT, so a stopped one can exit), then SIGKILL after the timeout.
 #include "cli/table.h"
 #include "ops/exit_status.h"
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

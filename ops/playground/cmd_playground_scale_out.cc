@@ -1,6 +1,6 @@
 // `ops playground scale-out --tablets K`: K more tablets join the cluster.
 #include "ops/exit_status.h"
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

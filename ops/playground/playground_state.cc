@@ -1,4 +1,4 @@
-#include "ops/playground_state.h"
+#include "ops/playground/playground_state.h"
 
 #include <nlohmann/json.hpp>
 

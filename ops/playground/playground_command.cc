@@ -1,4 +1,4 @@
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 #include "cli/table.h"
 #include "ops/exit_status.h"

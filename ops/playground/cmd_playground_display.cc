@@ -1,7 +1,7 @@
 // `ops playground display`: each server the playground started and whether it
 // is alive, stopped (SIGSTOP) or dead.
 #include "ops/exit_status.h"
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

@@ -1,4 +1,4 @@
-#include "ops/server_binaries.h"
+#include "ops/playground/server_binaries.h"
 
 #include <unistd.h>
 

@@ -2,7 +2,7 @@
 // included; refuses while any server it started still runs.
 #include "cli/table.h"
 #include "ops/exit_status.h"
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

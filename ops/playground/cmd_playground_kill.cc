@@ -1,7 +1,7 @@
 // `ops playground kill SERVER`: SIGKILL, like a crash or a power cut.
 #include <csignal>
 
-#include "ops/playground_command.h"
+#include "ops/playground/playground_command.h"
 
 namespace kv::ops {
 namespace {

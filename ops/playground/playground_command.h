@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 
 namespace kv::ops {
 

@@ -1,4 +1,4 @@
-#include "ops/process.h"
+#include "ops/playground/process.h"
 
 #include <fcntl.h>
 #include <signal.h>
