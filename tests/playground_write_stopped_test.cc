@@ -18,7 +18,7 @@
 #include <filesystem>
 
 #include "cluster/client/kv_client.h"
-#include "ops/playground.h"
+#include "ops/playground/playground.h"
 #include "tests/ops_run_util.h"
 #include "tests/playground_failover_util.h"
 #include "tests/playground_test_util.h"

@@ -333,6 +333,15 @@ Result<std::unique_ptr<ScopedPlayground>> ScopedPlayground::Start(const Playgrou
   return std::unique_ptr<ScopedPlayground>(new ScopedPlayground(std::move(playground)));
 }
 
-ScopedPlayground::~ScopedPlayground() { (void)playground_.Down(std::chrono::seconds(5)); }
+ScopedPlayground::~ScopedPlayground() {
+  // Another process (`ops playground restart`, run by a test or by hand) may
+  // have started servers since: the state file names them, this object's copy
+  // does not. Processes are told apart by (pid, start time), so stopping both
+  // lists never touches anyone else's process.
+  if (Result<Playground> on_disk = Playground::Open(playground_.state().dir); on_disk.ok()) {
+    (void)on_disk->Down(std::chrono::seconds(5));
+  }
+  (void)playground_.Down(std::chrono::seconds(5));
+}
 
 }  // namespace kv::ops
