@@ -339,18 +339,30 @@ TEST_CASE("recovery: a tablet that comes back follows the leader and is alive on
   }
 }
 
-TEST_CASE("recovery: a tablet that never catches up fails the op once every attempt's catch-up timeout ran out, "
-          "and stays not alive") {
-  Cluster cluster(3, [](ns::NameServerOptions& o) { o.timing.catch_up_timeout = 200ms; });
-  const uint32_t tid = cluster.CreateTable("t");
+namespace {
+
+// Table t's leader is stopped until a failover names another, then comes
+// back stuck at match offset 12 of the new leader's 30: its recovery cannot
+// catch up. Returns the old and the new leader.
+std::pair<FakeTablet&, FakeTablet&> StuckRecovery(Cluster& cluster, uint32_t tid) {
   FakeTablet& old_leader = cluster.tablet(cluster.Partition("t").leader());
   cluster.Stop(old_leader);
   REQUIRE(
       Eventually([&] { return cluster.Partition("t").term() == 2 && !cluster.Partition("t").leader().empty(); }, 10s));
   FakeTablet& new_leader = cluster.tablet(cluster.Partition("t").leader());
   new_leader.SetLog(tid, 0, 2, 30);
-  new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 12, false);  // stuck at 12 of 30
+  new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 12, false);
   cluster.Cont(old_leader);
+  return {old_leader, new_leader};
+}
+
+}  // namespace
+
+TEST_CASE("recovery: a tablet that never catches up fails the op once every attempt's catch-up timeout ran out, "
+          "and stays not alive") {
+  Cluster cluster(3, [](ns::NameServerOptions& o) { o.timing.catch_up_timeout = 200ms; });
+  const uint32_t tid = cluster.CreateTable("t");
+  auto [old_leader, new_leader] = StuckRecovery(cluster, tid);
   const v1::OpInfo op = cluster.WaitFinalOp("kRecoverTableOP", "t");
   INFO(op.error());
   CHECK(op.status() == "kFailed");
@@ -366,14 +378,7 @@ TEST_CASE("recovery: a recovery that failed is submitted again by the repair swe
     o.timing.repair_sweep_interval = 500ms;
   });
   const uint32_t tid = cluster.CreateTable("t");
-  FakeTablet& old_leader = cluster.tablet(cluster.Partition("t").leader());
-  cluster.Stop(old_leader);
-  REQUIRE(
-      Eventually([&] { return cluster.Partition("t").term() == 2 && !cluster.Partition("t").leader().empty(); }, 10s));
-  FakeTablet& new_leader = cluster.tablet(cluster.Partition("t").leader());
-  new_leader.SetLog(tid, 0, 2, 30);
-  new_leader.SetFollowerProgress(tid, 0, old_leader.endpoint(), 12, false);  // stuck at 12 of 30
-  cluster.Cont(old_leader);
+  auto [old_leader, new_leader] = StuckRecovery(cluster, tid);
   REQUIRE(cluster.WaitFinalOp("kRecoverTableOP", "t").status() == "kFailed");
   // Nothing changes on the tablets' side: no state change, no heartbeat news.
   // Only the sweep can bring the replica back once it catches up.
