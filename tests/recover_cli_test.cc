@@ -47,11 +47,7 @@ TEST_CASE("recoverdata plans a cluster with a minority running: offline reports 
   auto pg = StartPlayground(tmp, 3);
   auto client = ConnectTo(pg->get());
   const std::string ns = pg->get().NameserverList();
-  v1::CreateTableRequest create;
-  create.set_name("t");
-  create.set_partitions(4);
-  create.set_replicas(3);
-  REQUIRE(client->CreateTable(create).ok());
+  CreateT(*client, 4, 3);
   {
     WriteLoad load(*client, 2);
     REQUIRE(WaitUntil(30s, [&] { return load.acked() >= 200; }));
