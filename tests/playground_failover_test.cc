@@ -61,12 +61,6 @@ Setup CreateTable(client::Client& client, const ops::Playground& pg) {
   return setup;
 }
 
-std::optional<v1::PartitionInfo> PartitionNow(client::Client& client, uint32_t pid) {
-  auto shown = client.ShowTable("t");
-  if (!shown.ok() || shown->size() != 1) return std::nullopt;
-  return shown->front().partitions(static_cast<int>(pid));
-}
-
 // The partitions of the only table; empty when showtable fails.
 std::vector<v1::PartitionInfo> Partitions(client::Client& client) {
   auto shown = client.ShowTable();

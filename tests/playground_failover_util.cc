@@ -96,6 +96,14 @@ size_t MissingOf(client::Client& client, const std::vector<std::string>& keys) {
   return missing;
 }
 
+std::optional<v1::PartitionInfo> PartitionNow(client::Client& client, uint32_t pid) {
+  auto shown = client.ShowTable("t");
+  if (!shown.ok() || shown->size() != 1 || pid >= static_cast<uint32_t>(shown->front().partitions_size())) {
+    return std::nullopt;
+  }
+  return shown->front().partitions(static_cast<int>(pid));
+}
+
 void CreateT(client::Client& client, uint32_t partitions, uint32_t replicas) {
   v1::CreateTableRequest create;
   create.set_name("t");

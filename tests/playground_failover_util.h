@@ -60,6 +60,10 @@ enum class Alive { kAny, kAll };
 // metadata (recovered). Fails the test, saying what still differs, otherwise.
 void RequireConverged(client::Client& client, const ops::Playground& pg, size_t replicas, Alive alive = Alive::kAny);
 
+// Partition pid of table "t" as showtable gives it now; nullopt when that
+// fails or the table has no such partition.
+std::optional<v1::PartitionInfo> PartitionNow(client::Client& client, uint32_t pid);
+
 // The table "t" with partitions x replicas, acks majority (fails the test otherwise).
 void CreateT(client::Client& client, uint32_t partitions, uint32_t replicas);
 

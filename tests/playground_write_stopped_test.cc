@@ -30,13 +30,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The partition's only row set in showtable, or nullopt when it fails.
-std::optional<v1::PartitionInfo> PartitionZero(client::Client& client) {
-  auto shown = client.ShowTable("t");
-  if (!shown.ok() || shown->size() != 1 || shown->front().partitions_size() != 1) return std::nullopt;
-  return shown->front().partitions(0);
-}
-
 // The size of the newest WAL segment of the replica of "t" in data_dir.
 uint64_t NewestSegmentBytes(const std::string& data_dir, uint32_t tid) {
   const std::filesystem::path wal = std::filesystem::path(data_dir) / "partitions" / (std::to_string(tid) + "_0") / "wal";
@@ -62,7 +55,7 @@ TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership
   auto pg = StartPlayground(tmp, 3);
   auto client = ConnectTo(pg->get());
   CreateT(*client, 1, 3);
-  const std::optional<v1::PartitionInfo> before = PartitionZero(*client);
+  const std::optional<v1::PartitionInfo> before = PartitionNow(*client, 0);
   REQUIRE(before.has_value());
   const std::string stuck = before->leader();
   auto server = pg->get().Find(stuck);
@@ -80,7 +73,7 @@ TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership
   // The heartbeat says why, showtable shows it, and the leadership moves.
   bool reported = false;
   bool moved = WaitUntil(60s, [&] {
-    auto p = PartitionZero(*client);
+    auto p = PartitionNow(*client, 0);
     if (!p) return false;
     for (const v1::ReplicaInfo& r : p->replicas()) {
       if (r.endpoint() == stuck && r.state() == v1::TABLE_WRITE_STOPPED && !r.state_reason().empty()) {
@@ -96,7 +89,7 @@ TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership
                                          std::chrono::steady_clock::now() - limited_at)
                                          .count()));
   CHECK(reported);
-  const std::optional<v1::PartitionInfo> after = PartitionZero(*client);
+  const std::optional<v1::PartitionInfo> after = PartitionNow(*client, 0);
   REQUIRE(after.has_value());
   CHECK(after->term() > before->term());
 
