@@ -179,6 +179,52 @@ TEST_CASE("an op is written before it starts and runs its tasks in order", "[op]
   CHECK(executor.Runs(id, 1) == 1);
 }
 
+TEST_CASE("a task's args are laid over the op's params for that task alone, and persisted", "[op]") {
+  // An executor that notes the "endpoint" each task saw and, like a task that
+  // decides something, leaves a key in params.
+  class SeeingExecutor : public OpExecutor {
+   public:
+    Status RunTask(TaskContext& ctx) override {
+      std::lock_guard lock(mu);
+      seen.push_back(ctx.params.contains("endpoint") ? ctx.params["endpoint"].get<std::string>() : "-");
+      ctx.params["decided_by_" + std::to_string(ctx.task_index)] = true;
+      return Status::OK();
+    }
+    std::mutex mu;
+    std::vector<std::string> seen;
+  };
+  test::TempDir dir;
+  auto store = OpenStore({.data_dir = dir.path()});
+  SeeingExecutor executor;
+  OpRunner runner(store.get(), &executor, Options(1));
+  REQUIRE(runner.Resume().ok());
+  Op op = NewOp("t", 0, {"kFollow", "kFollow", "kNoEndpoint", "kFollow"});
+  op.params = {{"endpoint", "op-wide"}};
+  op.tasks[0].args = {{"endpoint", "a"}};
+  op.tasks[1].args = {{"endpoint", "b"}};
+  op.tasks[2].args = {{"endpoint", nullptr}};  // null: removed for this task
+  const uint64_t id = SubmitOk(runner, std::move(op));
+  Op done = WaitFinalOk(runner, id);
+  CHECK(done.status == OpStatus::kDone);
+  {
+    std::lock_guard lock(executor.mu);
+    // The last task has no args: it sees what the task before it left.
+    CHECK(executor.seen == std::vector<std::string>{"a", "b", "-", "-"});
+  }
+  CHECK(done.params["decided_by_0"] == true);
+  CHECK(done.params["decided_by_3"] == true);
+  Op stored = StoredOk(*store, id);
+  CHECK(stored.tasks[1].args == nlohmann::json{{"endpoint", "b"}});
+  CHECK(stored.tasks[3].args.empty());
+  // A document without args (written before they existed) still reads.
+  nlohmann::json doc = nlohmann::json::parse(EncodeOp(stored));
+  CHECK_FALSE(doc["tasks"][3].contains("args"));
+  doc["tasks"][0].erase("args");
+  REQUIRE(DecodeOp(doc.dump(), OpKey(id)).ok());
+  doc["tasks"][0]["args"] = "endpoint=a";
+  CHECK(DecodeOp(doc.dump(), OpKey(id)).status().IsCorruption());
+}
+
 TEST_CASE("op ids and epochs are never reused after a restart", "[op]") {
   test::TempDir dir;
   test::ScriptedExecutor executor;

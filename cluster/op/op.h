@@ -42,6 +42,10 @@ struct Task {
   OpStatus status = OpStatus::kInited;
   uint32_t attempts = 0;   // executions started, persisted before each one
   std::string last_error;  // of the latest failed attempt
+  // This task's own parameters, laid over the op's params before it runs (a
+  // null value removes the key): an op that repeats a task list for several
+  // replicas names the replica of each repetition here.
+  nlohmann::json args = nlohmann::json::object();
 };
 
 struct Op {
@@ -61,7 +65,8 @@ struct Op {
   uint64_t epoch = 0;  // of the nameserver that wrote it last
 };
 
-// What a task function sees. params starts as the op's parameters; changes a
+// What a task function sees. params starts as the op's parameters with the
+// task's args laid over them; changes a
 // successful task makes to it are persisted together with its kDone, so a
 // later task (and a resumed one) reads what an earlier one decided.
 struct TaskContext {

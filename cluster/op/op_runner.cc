@@ -156,6 +156,13 @@ struct OpRunner::Impl {
 
     const Op view = e.op;
     nlohmann::json params = e.op.params;
+    for (const auto& [key, value] : view.tasks[index].args.items()) {
+      if (value.is_null()) {
+        params.erase(key);
+      } else {
+        params[key] = value;
+      }
+    }
     lock.unlock();
     TaskContext ctx{view, index, view.tasks[index].attempts, params, [this, id] { return ShouldStop(id); }};
     const Status result = executor->RunTask(ctx);
@@ -281,7 +288,7 @@ Result<uint64_t> OpRunner::Submit(Op op) {
   }
   KV_ASSIGN_OR_RETURN(op.id, m.store.AllocateId());
   op.status = OpStatus::kInited;
-  for (Task& task : op.tasks) task = Task{.type = task.type};
+  for (Task& task : op.tasks) task = Task{.type = task.type, .args = task.args};
   op.current_task = 0;
   op.created_ms = NowMs();
   op.start_ms = op.end_ms = 0;

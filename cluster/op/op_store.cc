@@ -30,6 +30,11 @@ Result<Task> DecodeTask(const json& j, const std::string& where) {
   KV_ASSIGN_OR_RETURN(task.status, StatusField(j, "status", where));
   KV_ASSIGN_OR_RETURN(task.attempts, JsonField<uint32_t>(j, "attempts", where));
   KV_ASSIGN_OR_RETURN(task.last_error, JsonField<std::string>(j, "last_error", where));
+  // Optional: documents written before tasks had args have none.
+  if (auto args = j.find("args"); args != j.end()) {
+    if (!args->is_object()) return Status::Corruption(where + ": field args is not an object");
+    task.args = *args;
+  }
   return task;
 }
 
@@ -60,10 +65,12 @@ std::string OpKey(uint64_t id) { return std::string(kOpsFolder) + "/" + std::to_
 std::string EncodeOp(const Op& op) {
   json tasks = json::array();
   for (const Task& task : op.tasks) {
-    tasks.push_back({{"type", task.type},
-                     {"status", StatusName(task.status)},
-                     {"attempts", task.attempts},
-                     {"last_error", task.last_error}});
+    json encoded = {{"type", task.type},
+                    {"status", StatusName(task.status)},
+                    {"attempts", task.attempts},
+                    {"last_error", task.last_error}};
+    if (!task.args.empty()) encoded["args"] = task.args;
+    tasks.push_back(std::move(encoded));
   }
   json doc = {{"format_version", kOpFormatVersion},
               {"id", op.id},
