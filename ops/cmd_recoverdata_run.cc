@@ -1,7 +1,8 @@
-// `ops recoverdata run --dry-run`: the phases in one command: collect (online
-// and offline reports), plan, print. Apply and verify are not built yet
-// (docs/recoverdata.md), so run refuses without --dry-run rather than pretend.
-// Exit codes as `ops recoverdata plan`.
+// `ops recoverdata run`: the four phases in one command: collect (online and
+// offline reports), plan (printed), then, unless --dry-run, apply (asking
+// unless --yes) and verify. Exit codes as `ops recoverdata plan` for the plan
+// (1 when a partition is refused: nothing is applied), then as apply and
+// verify: 0 only when every partition is recovered and verified.
 #include "ops/recover/recover_command.h"
 
 namespace kv::recover {
@@ -11,23 +12,21 @@ class RecoverDataRunCommand : public RecoverDataCommand {
  public:
   std::vector<std::string> Path() const override { return {"recoverdata", "run"}; }
   std::string Help() const override {
-    return "Collect, plan and (not yet) apply in one command; --dry-run stops after printing the plan";
+    return "Collect, plan, apply and verify in one command; --dry-run stops after printing the plan";
   }
 
  protected:
   void AddCommandFlags(CLI::App* app) override {
     AddPlanFlags(app);
+    AddApplyFlags(app);
     app->add_flag("--dry-run", dry_run_, "collect and plan, print the plan, change nothing");
   }
-  Status CheckUsage() const override {
-    if (!dry_run_) {
-      return Status::InvalidArgument(
-          "recoverdata run only plans so far: give --dry-run (apply and verify are not built; docs/recoverdata.md)");
-    }
-    return Status::OK();
-  }
+  Status CheckUsage() const override { return dry_run_ ? Status::OK() : CheckNamesCluster(); }
   int RunWith(Collection collection, const cli::CommonFlags& common) override {
-    return PlanAndReport(collection, common);
+    Plan plan;
+    const int planned = PlanAndReport(collection, common, &plan);
+    if (dry_run_ || planned != cli::kExitOk) return planned;
+    return ApplyAndReport(plan, collection, common, /*then_verify=*/true);
   }
 
  private:

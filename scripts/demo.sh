@@ -1,64 +1,89 @@
 #!/usr/bin/env bash
-# Set-up command 1: install the packages, build, and run the main job — a short
-# demo of WAL forensics: write a WAL, damage a copy, find the damage with
-# `inspect wal`, salvage it with `repair wal` (dry run, then --apply), and
-# cut a torn tail with `repair wal truncate-tail`.
+# Set-up command 1: install the packages, build what it runs, and run the main
+# job: a whole cluster brought back after every process died.
+#
+# A playground of 4 tablets, a table of 8 partitions x 3 replicas, a load that
+# records every acknowledged write; every server SIGKILLed; the nameserver and
+# two tablets restarted, one new tablet started. Partitions with two live
+# replicas get a leader by themselves (auto_failover); those with one are left
+# leaderless, which auto_failover refuses. The two dead tablets' data dirs are
+# read offline (`inspect tablet --json`), `ops recoverdata run --dry-run`
+# shows the plan, `ops recoverdata run` applies and verifies it, and every
+# acknowledged write is read back. WAL forensics: scripts/demo-wal.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
 "$root/scripts/install-deps.sh"
-# Only the three programs the demo runs, not the servers and the tests.
-"$root/scripts/build.sh" inspect repair wal-bench
+# Only the programs the demo runs, not the tests.
+"$root/scripts/build.sh" ops nameserver tablet inspect
 
+ops=$build/ops/ops
 inspect=$build/inspect/inspect
-repair=$build/repair/repair
-walbench=$build/bench/wal-bench
 work=$(mktemp -d "${TMPDIR:-/tmp}/kvdemo-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pg=$work/playground
+cleanup() {
+  "$ops" playground down --dir "$pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; }
-# Runs a command that is expected to exit with the given code, and shows it.
-expect() {
-  local want=$1; shift
-  set +e; "$@"; local rc=$?; set -e
-  echo "(exit code $rc)"
-  [ "$rc" -eq "$want" ] || { echo "demo: expected exit code $want from: $*" >&2; exit 1; }
+
+step "A playground: a nameserver and 4 tablets" "ops playground up --tablets 4"
+"$ops" playground up --tablets 4 --dir "$pg" --json > "$work/up.json"
+KV_NS=$(tail -n 1 "$work/up.json" | sed 's/.*"ns":"\([^"]*\)".*/\1/')
+export KV_NS
+echo "export KV_NS=$KV_NS"
+
+step "A table: 8 partitions, 3 replicas, acks majority" "ops create table t --partitions 8 --replicas 3"
+"$ops" create table t --partitions 8 --replicas 3
+
+step "A load of 4 writers; every acknowledged key is recorded" "ops put t KEY VALUE (x 400)"
+writer() {
+  for i in $(seq 1 100); do
+    if "$ops" put t "w$1-$i" "v$1-$i" >/dev/null 2>&1; then echo "w$1-$i v$1-$i"; fi
+  done > "$work/acked-$1"
 }
+for w in 1 2 3 4; do writer "$w" & done
+wait
+cat "$work"/acked-* > "$work/acked"
+echo "acknowledged writes: $(wc -l < "$work/acked")"
 
-step "Write a WAL: 20,000 records, 1 MiB segments" "wal-bench write --dir $work/wal --records 20000 --value-size 100 --segment-bytes 1048576"
-"$walbench" write --dir "$work/wal" --records 20000 --value-size 100 --segment-bytes 1048576 --term-every 5000
+step "Every server dies at once (SIGKILL)" "ops playground kill ..."
+for s in tablet-1 tablet-2 tablet-3 tablet-4 nameserver; do "$ops" playground kill "$s" --dir "$pg"; done
 
-step "Its statistics" "inspect wal $work/wal --stats"
-"$inspect" wal "$work/wal" --stats
+step "The nameserver and two tablets come back; one new tablet starts" "ops playground restart nameserver tablet-1 tablet-2; ops playground scale-out --tablets 1"
+for s in nameserver tablet-1 tablet-2; do "$ops" playground restart "$s" --dir "$pg" >/dev/null; done
+"$ops" playground scale-out --tablets 1 --dir "$pg" >/dev/null
+# auto_failover leads the partitions with two live replicas; the others stay leaderless.
+for _ in $(seq 1 60); do
+  "$ops" showopstatus 2>/dev/null | grep -Eq 'kInited|kDoing' || break
+  sleep 1
+done
+step "What auto_failover could not do: partitions without a live leader" "ops showtable t"
+"$ops" showtable t
 
-cp -r "$work/wal" "$work/damaged"
-second=$(ls "$work/damaged"/*.log | sed -n 2p)
-step "Damage a copy: flip one byte in the middle of the second segment" "printf '\\xff' | dd of=$second bs=1 seek=300000 conv=notrunc"
-printf '\xff' | dd of="$second" bs=1 seek=300000 conv=notrunc status=none
+step "The dead tablets' data dirs, read offline" "inspect tablet DATA_DIR --json > tN.json"
+for t in tablet-3 tablet-4; do
+  "$inspect" tablet "$pg/$t" --json > "$work/$t.json"
+  echo "$work/$t.json: $(($(wc -l < "$work/$t.json") - 1)) replicas"
+done
+offline=(--offline "$work/tablet-3.json" --offline "$work/tablet-4.json")
 
-step "Verify the healthy WAL (exit 0)" "inspect wal $work/wal --verify"
-expect 0 "$inspect" wal "$work/wal" --verify
-step "Verify the damaged copy (exit 1, the damage located)" "inspect wal $work/damaged --verify"
-expect 1 "$inspect" wal "$work/damaged" --verify
+step "The plan (nothing changes)" "ops recoverdata run --dry-run --offline tablet-3.json --offline tablet-4.json"
+"$ops" recoverdata run --dry-run "${offline[@]}"
 
-step "Plan a salvage (dry run: nothing changes)" "repair wal salvage $work/damaged"
-expect 0 "$repair" wal salvage "$work/damaged"
-step "Salvage it" "repair wal salvage $work/damaged --apply"
-expect 0 "$repair" wal salvage "$work/damaged" --apply
-step "What was taken out is in quarantine, with a manifest" "ls $work/damaged/quarantine/*"
-ls -l "$work/damaged"/quarantine/*
+step "Apply it, then verify (content checksums)" "ops recoverdata run --yes --offline tablet-3.json --offline tablet-4.json"
+"$ops" recoverdata run --yes "${offline[@]}"
 
-step "The salvaged log: every intact record kept, the lost offset stays a reported gap (exit 1)" "inspect wal $work/damaged --stats"
-expect 1 "$inspect" wal "$work/damaged" --stats
+step "Every acknowledged write reads back" "ops get t KEY (for each)"
+lost=0
+while read -r key value; do
+  got=$("$ops" get t "$key" 2>/dev/null || true)
+  [ "$got" = "$value" ] || { lost=$((lost + 1)); echo "lost: $key"; }
+done < "$work/acked"
+echo "acknowledged writes checked: $(wc -l < "$work/acked"), lost: $lost"
+[ "$lost" -eq 0 ] || { echo "demo: acknowledged writes were lost" >&2; exit 1; }
+"$ops" confget auto_failover
 
-last=$(ls "$work/wal"/*.log | tail -n 1)
-step "Tear the tail of the healthy WAL (garbage after the last record)" "head -c 77 /dev/urandom >> $last"
-head -c 77 /dev/urandom >> "$last"
-step "Verify: a torn tail (exit 1)" "inspect wal $work/wal --verify"
-expect 1 "$inspect" wal "$work/wal" --verify
-step "Cut the torn tail" "repair wal truncate-tail $work/wal --apply"
-expect 0 "$repair" wal truncate-tail "$work/wal" --apply
-step "Verify again: clean (exit 0)" "inspect wal $work/wal --verify"
-expect 0 "$inspect" wal "$work/wal" --verify
-
-printf '\ndemo: done\n'
+printf '\ndemo: done (WAL forensics: scripts/demo-wal.sh)\n'

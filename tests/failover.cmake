@@ -3,6 +3,9 @@
 # (nameserver_fake_tablet.h). Label failover, and nameserver with the others.
 kv_add_test(failover_test failover_test.cc $<TARGET_OBJECTS:kv_nameserver_test_util>
             LIBS kv_nameserver LABELS nameserver failover)
+# kRecoverDataOP and the recovery record (`ops recoverdata apply`), in process with fake tablets.
+kv_add_test(recover_data_op_test recover_data_op_test.cc $<TARGET_OBJECTS:kv_nameserver_test_util>
+            LIBS kv_nameserver LABELS nameserver failover recover)
 # Re-replication (replica_down_timeout_ms), leftovers, setreplicas and the
 # balancer, in process with fake tablets.
 kv_add_test(replica_ops_test replica_ops_test.cc $<TARGET_OBJECTS:kv_nameserver_test_util>

@@ -156,6 +156,16 @@ v1::SubmitOpsResponse NsClient::SetReplicas(const std::string& table, uint32_t n
 
 v1::SubmitOpsResponse NsClient::Balance() { return Call(&v1::NameServer::Stub::Balance, v1::BalanceRequest{}); }
 
+v1::SubmitOpsResponse NsClient::RecoverData(const v1::RecoverDataRequest& request) {
+  return Call(&v1::NameServer::Stub::RecoverData, request);
+}
+
+v1::ShowRecoveryResponse NsClient::ShowRecovery(const std::string& plan_id) {
+  v1::ShowRecoveryRequest request;
+  request.set_plan_id(plan_id);
+  return Call(&v1::NameServer::Stub::ShowRecovery, request);
+}
+
 std::vector<std::unique_ptr<FakeTablet>> StartFakeTablets(size_t count, const std::vector<std::string>& nameservers) {
   std::vector<std::unique_ptr<FakeTablet>> tablets;
   for (size_t i = 0; i < count; ++i) {

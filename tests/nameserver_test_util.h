@@ -45,6 +45,8 @@ class NsClient {
   v1::SubmitOpsResponse RecoverEndpoint(const std::string& endpoint);
   v1::SubmitOpsResponse SetReplicas(const std::string& table, uint32_t n);
   v1::SubmitOpsResponse Balance();
+  v1::SubmitOpsResponse RecoverData(const v1::RecoverDataRequest& request);
+  v1::ShowRecoveryResponse ShowRecovery(const std::string& plan_id = "");
 
  private:
   template <typename Request, typename Response>

@@ -3,10 +3,19 @@
 # `ctest -L recover`.
 kv_add_test(recover_plan_test recover_plan_test.cc recover_report_test.cc $<TARGET_OBJECTS:kv_partition_fixtures>
             LIBS kv_recover kv_inspect kv_storage LABELS recover)
+kv_add_test(recover_apply_steps_test recover_apply_steps_test.cc LIBS kv_recover_online LABELS recover)
 # On real processes: the ops, nameserver and tablet binaries of this build.
-kv_add_test(recover_cli_test recover_cli_test.cc ops_run_util.cc playground_test_util.cc playground_failover_util.cc
+kv_add_test(recover_cli_test recover_cli_test.cc recover_test_util.cc ops_run_util.cc playground_test_util.cc playground_failover_util.cc
             LIBS kv_ops kv_inspect LABELS recover playground)
 add_dependencies(recover_cli_test ops nameserver tablet)
+# Applying plans: a full outage with a minority restarted, resumed and stale applies.
+kv_add_test(recover_apply_test recover_apply_test.cc recover_test_util.cc ops_run_util.cc playground_test_util.cc
+            playground_failover_util.cc LIBS kv_ops kv_inspect LABELS recover playground)
+add_dependencies(recover_apply_test ops nameserver tablet)
+# Full outages at random moments, KV_SOAK_CYCLES of them (default 20): label soak.
+kv_add_test(recover_soak_test recover_soak_test.cc recover_test_util.cc ops_run_util.cc playground_test_util.cc
+            playground_failover_util.cc LIBS kv_ops kv_inspect LABELS recover playground soak)
+add_dependencies(recover_soak_test ops nameserver tablet)
 # The planning bench, small, so that it keeps working (docs/benchmarks.md has the full run).
 add_test(NAME recover_plan_bench_smoke COMMAND recover-plan-bench --partitions 1000)
 set_tests_properties(recover_plan_bench_smoke PROPERTIES LABELS "recover;bench")

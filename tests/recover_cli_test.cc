@@ -8,26 +8,16 @@
 
 #include <catch2/catch.hpp>
 
-#include "inspect/tablet_inspect.h"
 #include "tests/ops_run_util.h"
 #include "tests/playground_failover_util.h"
 #include "tests/playground_test_util.h"
+#include "tests/recover_test_util.h"
 
 using namespace kv;
 using namespace kv::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// `inspect tablet DATA_DIR --json`, through the library, into a file.
-std::string WriteReport(const TempDir& tmp, const std::string& data_dir, const std::string& name) {
-  auto report = inspect::InspectTablet(data_dir, {});
-  REQUIRE(report.ok());
-  std::string text = inspect::TabletHeaderJson(*report).dump() + "\n";
-  for (const auto& p : report->replicas) text += inspect::PartitionReportJson(p).dump() + "\n";
-  WriteFile(tmp / name, text);
-  return tmp / name;
-}
 
 std::vector<nlohmann::json> Partitions(const std::string& out) {
   std::vector<nlohmann::json> partitions;

@@ -95,6 +95,7 @@ class Client {
     std::vector<uint64_t> op_ids;
     std::vector<std::string> refused;  // partitions left out, one line each
     std::vector<std::string> moves;    // Balance only: what op_ids[i] moves
+    bool resumed = false;              // RecoverData only: the plan's ops were (partly) submitted before
   };
   // Sorted by id; every table when table is empty.
   Result<std::vector<v1::OpInfo>> ShowOpStatus(const std::string& table = "", std::optional<uint32_t> pid = {});
@@ -111,6 +112,11 @@ class Client {
   Result<SubmittedOps> SetReplicas(const std::string& table, uint32_t n);
   // One balancer round; op_ids empty once the cluster is balanced.
   Result<SubmittedOps> Balance();
+  // `ops recoverdata apply`: one kRecoverDataOP per partition of the plan;
+  // idempotent per plan id, so a lost answer is asked again.
+  Result<SubmittedOps> RecoverData(const v1::RecoverDataRequest& request);
+  // The recovery under way, and plan_id's once finished (when plan_id is given).
+  Result<v1::ShowRecoveryResponse> ShowRecovery(const std::string& plan_id = "");
 
   // --- One tablet's own view of its replicas, asked directly (no routing).
   Result<std::vector<v1::ReplicaStatus>> TabletStatus(const std::string& endpoint, bool with_checksum);

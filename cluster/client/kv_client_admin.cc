@@ -9,17 +9,20 @@ Status NamingTheTable(const Status& s, const std::string& table) {
   return s.IsNotFound() && !table.empty() ? TableNotFound(table) : s;
 }
 
-// Submitting is not repeated on a lost answer: a second submission would be
-// refused (the first op holds the partition) or double the work.
+// Submitting is not repeated on a lost answer (kOnce): a second submission
+// would be refused (the first op holds the partition) or double the work.
+// Only a call the nameserver makes idempotent (RecoverData) is kRepeatable.
 template <typename Request>
 Result<Client::SubmittedOps> SubmitOps(NameServerCaller& nameservers, const RetryPolicy& retry,
                                        NameServerCaller::Method<Request, v1::SubmitOpsResponse> method,
-                                       const Request& request, const std::string& what) {
+                                       const Request& request, const std::string& what,
+                                       NsCallKind kind = NsCallKind::kOnce) {
   RetryBudget budget(retry);
-  KV_ASSIGN_OR_RETURN(v1::SubmitOpsResponse r, nameservers.Call(method, request, NsCallKind::kOnce, budget, what));
+  KV_ASSIGN_OR_RETURN(v1::SubmitOpsResponse r, nameservers.Call(method, request, kind, budget, what));
   return Client::SubmittedOps{{r.op_ids().begin(), r.op_ids().end()},
                               {r.refused().begin(), r.refused().end()},
-                              {r.moves().begin(), r.moves().end()}};
+                              {r.moves().begin(), r.moves().end()},
+                              r.resumed()};
 }
 
 }  // namespace
@@ -158,6 +161,19 @@ Result<Client::SubmittedOps> Client::SetReplicas(const std::string& table, uint3
 
 Result<Client::SubmittedOps> Client::Balance() {
   return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::Balance, v1::BalanceRequest{}, "balance");
+}
+
+Result<Client::SubmittedOps> Client::RecoverData(const v1::RecoverDataRequest& request) {
+  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::RecoverData, request,
+                   "recoverdata apply " + request.plan_id(), NsCallKind::kRepeatable);
+}
+
+Result<v1::ShowRecoveryResponse> Client::ShowRecovery(const std::string& plan_id) {
+  RetryBudget budget(options_.retry);
+  v1::ShowRecoveryRequest request;
+  request.set_plan_id(plan_id);
+  return nameservers_.Call(&v1::NameServer::Stub::ShowRecovery, request, NsCallKind::kRepeatable, budget,
+                           "show recovery");
 }
 
 }  // namespace kv::client

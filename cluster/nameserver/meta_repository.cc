@@ -62,13 +62,18 @@ Result<ClusterMetadata> MetaRepository::LoadAll() {
     versions_[key] = doc.version;
     out.config.Set(name, *canonical);
   }
+  KV_ASSIGN_OR_RETURN(std::optional<meta::Versioned> recovery, Read(std::string(kRecoveryCurrentKey)));
+  if (recovery) {
+    KV_ASSIGN_OR_RETURN(out.recovery, DecodeRecovery(recovery->value, std::string(kRecoveryCurrentKey)));
+  }
   return out;
 }
 
 Status MetaRepository::SaveTable(const TableMeta& table) { return Save(TableKey(table.name), EncodeTable(table)); }
 
-Status MetaRepository::DeleteTable(const std::string& name) {
-  const std::string key = TableKey(name);
+Status MetaRepository::DeleteTable(const std::string& name) { return DeleteKnown(TableKey(name)); }
+
+Status MetaRepository::DeleteKnown(const std::string& key) {
   // MetaStore has no conditional delete: check the version just before.
   auto known = versions_.find(key);
   KV_ASSIGN_OR_RETURN(std::optional<meta::Versioned> current, store_->Get(key));
@@ -86,6 +91,24 @@ Status MetaRepository::SaveTablet(const TabletMeta& tablet) {
 
 Status MetaRepository::SaveConfig(const std::string& key, const std::string& value) {
   return Save(ConfigKeyPath(key), EncodeConfigValue(value));
+}
+
+Status MetaRepository::SaveRecovery(const RecoveryRecord& record) {
+  return Save(std::string(kRecoveryCurrentKey), EncodeRecovery(record));
+}
+
+Status MetaRepository::FinishRecovery(const RecoveryRecord& record) {
+  KV_ASSIGN_OR_RETURN(std::string done_key, FinishedRecoveryKey(record.plan_id));
+  KV_RETURN_IF_ERROR(Save(done_key, EncodeRecovery(record)));
+  return DeleteKnown(std::string(kRecoveryCurrentKey));
+}
+
+Result<std::optional<RecoveryRecord>> MetaRepository::LoadFinishedRecovery(const std::string& plan_id) {
+  KV_ASSIGN_OR_RETURN(std::string key, FinishedRecoveryKey(plan_id));
+  KV_ASSIGN_OR_RETURN(std::optional<meta::Versioned> doc, Read(key));
+  if (!doc) return std::optional<RecoveryRecord>();
+  KV_ASSIGN_OR_RETURN(RecoveryRecord record, DecodeRecovery(doc->value, key));
+  return std::optional<RecoveryRecord>(std::move(record));
 }
 
 Result<uint32_t> MetaRepository::AllocateTid() {

@@ -11,11 +11,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cluster/meta/meta_store.h"
 #include "cluster/nameserver/cluster_config.h"
+#include "cluster/nameserver/recovery_record.h"
 #include "cluster/nameserver/table_meta.h"
 #include "cluster/nameserver/tablet_meta.h"
 #include "common/status.h"
@@ -26,6 +28,7 @@ struct ClusterMetadata {
   std::vector<TableMeta> tables;
   std::vector<TabletMeta> tablets;
   ClusterConfig config;
+  std::optional<RecoveryRecord> recovery;  // /recoverdata/current
 };
 
 class MetaRepository {
@@ -43,10 +46,18 @@ class MetaRepository {
   // A table id never handed out before (ids are not reused, so a tid in a
   // quarantine folder or an old data dir can never be taken for a new table).
   Result<uint32_t> AllocateTid();
+  // The recovery under way (/recoverdata/current).
+  Status SaveRecovery(const RecoveryRecord& record);
+  // Moves the record to /recoverdata/done/<plan id>, then deletes the current one.
+  Status FinishRecovery(const RecoveryRecord& record);
+  // A finished recovery of plan_id, if there was one.
+  Result<std::optional<RecoveryRecord>> LoadFinishedRecovery(const std::string& plan_id);
 
  private:
   Status Save(const std::string& key, const std::string& value);
   Result<std::optional<meta::Versioned>> Read(const std::string& key);
+  // Deletes key if it holds the version this nameserver knows.
+  Status DeleteKnown(const std::string& key);
 
   meta::MetaStore* store_;
   // The version of every key this nameserver read or wrote.

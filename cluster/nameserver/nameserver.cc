@@ -84,6 +84,7 @@ Status NameServer::LoadMetadata() {
     tablets_.emplace(endpoint, TabletEntry{.meta = std::move(tablet), .watched_since = now});
   }
   config_ = std::move(loaded.config);
+  recovery_ = std::move(loaded.recovery);
   active_ = true;
   // Whatever broke while no nameserver was active.
   recover_pending_.clear();
@@ -104,6 +105,7 @@ void NameServer::Deactivate() {
     active_ = false;
     tables_.clear();
     tablets_.clear();
+    recovery_.reset();
     runner = TakeRunnerLocked();
   }
   runner.reset();  // outside mu_: it waits for running tasks, which take mu_

@@ -111,6 +111,7 @@ class NameServer {
   struct Submitted {
     std::vector<uint64_t> op_ids;
     std::vector<std::string> refused;  // partitions left out, and why
+    bool resumed = false;              // RecoverData: some ops were submitted by an earlier call
   };
   Result<std::vector<op::Op>> ShowOpStatus(const op::OpFilter& filter);
   Status CancelOp(uint64_t id);
@@ -130,6 +131,18 @@ class NameServer {
     std::vector<std::string> moves;
   };
   Result<Balanced> Balance();
+  // nameserver_recovery.cc (`ops recoverdata apply`, docs/recoverdata.md):
+  // one kRecoverDataOP per partition under the recovery record, which turns
+  // auto_failover off until every op is final. The same plan again submits
+  // only what its ops do not cover yet (resumed); another plan while one runs
+  // is FailedPrecondition; a request naming an unknown table or pid, or
+  // another tid, is refused whole.
+  Result<Submitted> RecoverData(const v1::RecoverDataRequest& request);
+  struct Recovery {
+    std::optional<v1::RecoveryInfo> current;
+    std::optional<v1::RecoveryInfo> finished;  // plan_id's, when asked and finished
+  };
+  Result<Recovery> ShowRecovery(const std::string& plan_id);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -254,6 +267,11 @@ class NameServer {
   Status WaitCatchUpTask(op::TaskContext& ctx);
   Status MarkRecoveredTask(op::TaskContext& ctx);
   Status UpdateTableAliveTask(op::TaskContext& ctx);
+  // nameserver_recovery.cc: kRecoverDataOP's first task.
+  Status FenceTermTask(op::TaskContext& ctx);
+  // When every op of the recovery under way is final: auto_failover back to
+  // what it was, the record moved to the finished ones. From every check.
+  void FinishRecoveryLocked();
   // nameserver_replica_tasks.cc: adding, moving and removing replicas.
   Status SelectTargetTask(op::TaskContext& ctx);
   Status CreateReplicaTask(op::TaskContext& ctx);
@@ -321,6 +339,8 @@ class NameServer {
   // When the failure detector last ran (nullopt until its first check since
   // activation): a long gap is a stall of the nameserver.
   std::optional<Clock::time_point> last_check_;
+  // The recovery under way (/recoverdata/current), if any.
+  std::optional<RecoveryRecord> recovery_;
   // When SweepRepairsLocked last looked (activation counts as one).
   Clock::time_point last_sweep_;
 

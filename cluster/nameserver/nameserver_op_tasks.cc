@@ -63,6 +63,7 @@ Status NameServer::RunOpTask(op::TaskContext& ctx) {
     if (type == "kRemoveFollower") return RemoveFollowerTask(ctx);
     if (type == "kDropReplica") return DropReplicaTask(ctx);
     if (type == "kRemoveReplicaMeta") return RemoveReplicaMetaTask(ctx);
+    if (type == "kFenceTerm") return FenceTermTask(ctx);
   } catch (const nlohmann::json::exception& e) {
     // A param missing or of the wrong type: a damaged op, not worth a retry.
     return Status::InvalidArgument("op " + std::to_string(ctx.op.id) + " task " + type + ": bad params: " + e.what());

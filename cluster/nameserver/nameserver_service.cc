@@ -35,6 +35,7 @@ v1::OpInfo ToOpInfo(const op::Op& op) {
 void Fill(const NameServer::Submitted& submitted, v1::SubmitOpsResponse* response) {
   for (uint64_t id : submitted.op_ids) response->add_op_ids(id);
   for (const std::string& refused : submitted.refused) response->add_refused(refused);
+  response->set_resumed(submitted.resumed);
 }
 
 }  // namespace
@@ -196,6 +197,25 @@ grpc::Status NameServerService::Balance(grpc::ServerContext*, const v1::BalanceR
     KV_ASSIGN_OR_RETURN(NameServer::Balanced balanced, core_->Balance());
     Fill(balanced.submitted, response);
     for (const std::string& move : balanced.moves) response->add_moves(move);
+    return Status::OK();
+  });
+}
+
+grpc::Status NameServerService::RecoverData(grpc::ServerContext*, const v1::RecoverDataRequest* request,
+                                            v1::SubmitOpsResponse* response) {
+  return Serve(response, [&] {
+    KV_ASSIGN_OR_RETURN(NameServer::Submitted submitted, core_->RecoverData(*request));
+    Fill(submitted, response);
+    return Status::OK();
+  });
+}
+
+grpc::Status NameServerService::ShowRecovery(grpc::ServerContext*, const v1::ShowRecoveryRequest* request,
+                                             v1::ShowRecoveryResponse* response) {
+  return Serve(response, [&] {
+    KV_ASSIGN_OR_RETURN(NameServer::Recovery recovery, core_->ShowRecovery(request->plan_id()));
+    if (recovery.current) *response->mutable_current() = *recovery.current;
+    if (recovery.finished) *response->mutable_finished() = *recovery.finished;
     return Status::OK();
   });
 }

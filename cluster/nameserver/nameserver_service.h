@@ -53,6 +53,10 @@ class NameServerService final : public v1::NameServer::Service {
                            v1::SubmitOpsResponse* response) override;
   grpc::Status Balance(grpc::ServerContext*, const v1::BalanceRequest* request,
                        v1::SubmitOpsResponse* response) override;
+  grpc::Status RecoverData(grpc::ServerContext*, const v1::RecoverDataRequest* request,
+                           v1::SubmitOpsResponse* response) override;
+  grpc::Status ShowRecovery(grpc::ServerContext*, const v1::ShowRecoveryRequest* request,
+                            v1::ShowRecoveryResponse* response) override;
 
  private:
   // Runs handle (which fills response and returns a Status) when this

@@ -152,6 +152,7 @@ void NameServer::CheckTablets() {
     if (!changed.ok()) spdlog::error("tablet {}: {}", endpoint, changed.message());
     if (!active_) return;
   }
+  FinishRecoveryLocked();
   SweepRepairsLocked(now);
   AutoRepairLocked();
   ReReplicateLocked();

@@ -33,6 +33,14 @@ std::vector<std::string> Repeat(const std::vector<std::string>& first, const std
   return out;
 }
 
+std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::string>& list) {
+  return {list.begin(), list.end()};
+}
+
+void AddTasks(op::Op& op, const std::vector<std::string>& tasks, const nlohmann::json& args) {
+  for (const std::string& task : tasks) op.tasks.push_back({.type = task, .args = args});
+}
+
 }  // namespace
 
 op::Op FailoverOp(const TableMeta& table, uint32_t pid, nlohmann::json params) {
@@ -84,6 +92,41 @@ op::Op MigrateOp(const TableMeta& table, uint32_t pid, const std::string& from, 
   }
   tasks.insert(tasks.end(), kRemoveOne.begin(), kRemoveOne.end());
   return PartitionOp("kMigrateOP", table, pid, std::move(params), tasks);
+}
+
+}  // namespace kv::ns
+
+namespace kv::ns {
+
+op::Op RecoverDataOp(const TableMeta& table, const v1::RecoverDataPartition& plan, const std::string& plan_id) {
+  nlohmann::json params = {{"trigger", "recoverdata"},
+                           {"plan_id", plan_id},
+                           {"leader", plan.leader()},
+                           {"leader_last_term", plan.leader_last_term()},
+                           {"leader_last_offset", plan.leader_last_offset()},
+                           {"min_term", plan.min_term()},
+                           {"followers", nlohmann::json::array()},
+                           {"catch_up", Strings(plan.catch_up())},
+                           {"rebuild", Strings(plan.rebuild())},
+                           {"replace", Strings(plan.replace())},
+                           {"add", plan.add()}};
+  // The leader first, with no followers: each joins once it followed (kAddFollower).
+  op::Op op = PartitionOp("kRecoverDataOP", table, plan.pid(), std::move(params),
+                          {"kFenceTerm", "kChangeLeader", "kUpdateLeaderInfo"});
+  for (const std::string& endpoint : plan.catch_up()) {
+    AddTasks(op, {"kFollowLeader", "kAddFollower", "kWaitCatchUp", "kMarkRecovered"}, {{"endpoint", endpoint}});
+  }
+  for (const std::string& endpoint : plan.rebuild()) {
+    // Out of the tablet (into its quarantine) and the metadata, then placed
+    // again on the same tablet as a new replica.
+    AddTasks(op, {"kDropReplica", "kRemoveReplicaMeta"}, {{"remove", endpoint}});
+    AddTasks(op, kAddOne, {{"target", endpoint}, {"dead", nullptr}});
+  }
+  for (const std::string& endpoint : plan.replace()) {
+    AddTasks(op, kAddOne, {{"target", nullptr}, {"dead", endpoint}});
+  }
+  for (uint32_t i = 0; i < plan.add(); ++i) AddTasks(op, kAddOne, {{"target", nullptr}, {"dead", nullptr}});
+  return op;
 }
 
 }  // namespace kv::ns

@@ -12,6 +12,7 @@
 
 #include "cluster/nameserver/table_meta.h"
 #include "cluster/op/op.h"
+#include "cluster/proto/kv.pb.h"
 
 namespace kv::ns {
 
@@ -37,5 +38,13 @@ op::Op DropLeftoverOp(const TableMeta& table, uint32_t pid, const std::string& e
 // leadership moves (new term) to another caught-up replica; then from goes.
 op::Op MigrateOp(const TableMeta& table, uint32_t pid, const std::string& from, const std::string& to,
                  bool from_leads);
+
+// kRecoverDataOP (`ops recoverdata apply`, docs/recoverdata.md): a new term
+// above every collected one fences all replicas, the plan's leader leads at
+// it (refused if its log is not the one the plan saw), then each catch-up
+// replica follows, each rebuild replica is moved to quarantine and copied
+// afresh, each replace replica gets a new one elsewhere, and add more are
+// added. The repeated task groups name their replica in the task's args.
+op::Op RecoverDataOp(const TableMeta& table, const v1::RecoverDataPartition& plan, const std::string& plan_id);
 
 }  // namespace kv::ns

@@ -29,6 +29,8 @@ uint32_t NeededForSafety(uint32_t replica_count, bool acks_majority) {
 // The order in which replicas are preferred as leader (the first is best).
 bool Preferred(const CollectedReplica* a, const CollectedReplica* b, const std::string& current_leader) {
   if (a->last != b->last) return a->last > b->last;
+  // As far ahead: a running replica leads now, one read offline only once its tablet runs.
+  if (a->source != b->source) return a->source == Source::kOnline;
   const bool a_current = a->endpoint == current_leader, b_current = b->endpoint == current_leader;
   if (a_current != b_current) return a_current;
   return a->endpoint < b->endpoint;

@@ -6,8 +6,8 @@
 //
 // The rules (docs/ops.md, "recoverdata"), per partition:
 // - Leader: the healthy replica with the greatest (last term, last offset)
-//   (invariant 6); on a tie the nameserver's current leader, then the lowest
-//   endpoint. A damaged replica leads only when no healthy one is left.
+//   (invariant 6); on a tie a replica of a running tablet (online), then the
+//   nameserver's current leader, then the lowest endpoint. A damaged replica leads only when no healthy one is left.
 // - Every other replica: in sync; caught up from the leader (a shorter log of
 //   the leader's last term, or an older term whose divergent suffix the
 //   catch-up's prefix check cuts into quarantine: at least the records past

@@ -29,7 +29,17 @@ class RecoverDataCommand : public cli::Command {
   void AddPlanFlags(CLI::App* app);
   // Plans, prints (a table, or with --json the plan file's lines), writes -o.
   // Exit 0; 1 when a partition is refused (it needs --accept-data-loss).
-  int PlanAndReport(const Collection& collection, const cli::CommonFlags& common);
+  // made: the plan, for a command that goes on to apply it.
+  int PlanAndReport(const Collection& collection, const cli::CommonFlags& common, Plan* made = nullptr);
+
+  // InvalidArgument unless --ns or $KV_NS names a cluster (apply needs one).
+  Status CheckNamesCluster() const;
+  // --yes and --wait-s, for the commands that apply.
+  void AddApplyFlags(CLI::App* app);
+  // Applies plan (apply.h) after a fresh collection, asking first on a
+  // terminal unless --yes; then, with then_verify, verifies. Exit 0 when
+  // every partition is recovered (and verified), 1 otherwise, 2 bad input.
+  int ApplyAndReport(const Plan& plan, const Collection& fresh, const cli::CommonFlags& common, bool then_verify);
 
   std::string output_;  // -o
 
@@ -41,6 +51,8 @@ class RecoverDataCommand : public cli::Command {
   int concurrency_ = 16;
   std::vector<std::string> tables_;
   bool accept_data_loss_ = false;
+  bool yes_ = false;
+  int wait_s_ = 600;
 };
 
 }  // namespace kv::recover

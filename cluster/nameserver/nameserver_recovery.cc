@@ -1,0 +1,265 @@
+// `ops recoverdata apply` in the nameserver (docs/recoverdata.md; README.md
+// "Recovery record"): the recovery record, one kRecoverDataOP per partition,
+// and kFenceTerm, the one task of its own (the others are kChangeLeaderOP's,
+// kRecoverTableOP's and kAddReplicaOP's, op_kinds.cc).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include "cluster/nameserver/leader_choice.h"
+#include "cluster/nameserver/nameserver.h"
+#include "cluster/nameserver/op_kinds.h"
+#include "cluster/nameserver/tablet_fanout.h"
+
+namespace kv::ns {
+
+namespace {
+
+std::string Where(const std::string& table, uint32_t pid) { return "table " + table + " pid " + std::to_string(pid); }
+
+// The endpoints a partition's plan names, each once, the leader first.
+Status CheckPartitionPlan(const v1::RecoverDataPartition& p) {
+  const std::string where = Where(p.table(), p.pid());
+  if (p.leader().empty()) return Status::InvalidArgument(where + ": the plan names no leader");
+  std::set<std::string> named = {p.leader()};
+  for (const auto* list : {&p.catch_up(), &p.rebuild(), &p.replace()}) {
+    for (const std::string& endpoint : *list) {
+      if (!named.insert(endpoint).second) {
+        return Status::InvalidArgument(where + ": the plan names " + endpoint + " twice");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+// A config value; a key with a default is always there (cluster_config.h).
+std::string ConfigValue(const ClusterConfig& config, const std::string& key) {
+  Result<std::string> value = config.Get(key);
+  return value.ok() ? *value : "";
+}
+
+// Submitted by the nameserver itself (auto_failover, re-replication,
+// leftovers, auto_balance), not by an operator's command.
+bool IsAutomatic(const op::Op& op) {
+  const std::string trigger = op.params.value("trigger", "");
+  return trigger == "auto_failover" || trigger == "replica_down_timeout" || trigger == "leftover" ||
+         trigger == "balance";
+}
+
+v1::RecoveryInfo ToInfo(const RecoveryRecord& r) {
+  v1::RecoveryInfo info;
+  info.set_plan_id(r.plan_id);
+  info.set_fingerprint(r.fingerprint);
+  for (uint64_t id : r.op_ids) info.add_op_ids(id);
+  info.set_auto_failover_before(r.auto_failover_before);
+  info.set_started_ms(r.started_ms);
+  info.set_finished_ms(r.finished_ms);
+  return info;
+}
+
+}  // namespace
+
+Result<NameServer::Submitted> NameServer::RecoverData(const v1::RecoverDataRequest& request) {
+  std::lock_guard lock(mu_);
+  KV_ASSIGN_OR_RETURN(std::shared_ptr<op::OpRunner> runner, RunnerLocked());
+  const std::string& plan_id = request.plan_id();
+  KV_RETURN_IF_ERROR(FinishedRecoveryKey(plan_id).status());
+  if (recovery_ && recovery_->plan_id != plan_id) {
+    // One recovery at a time: two plans over the same partitions would fence each other's leaders.
+    return Status::FailedPrecondition("recovery " + recovery_->plan_id + " is under way (" +
+                                      std::to_string(recovery_->op_ids.size()) +
+                                      " ops; showopstatus): one recovery at a time; wait for it to finish");
+  }
+  // Checked whole before anything is written: a bad request changes nothing.
+  for (const v1::RecoverDataPartition& p : request.partitions()) {
+    KV_RETURN_IF_ERROR(CheckPartitionPlan(p));
+    KV_ASSIGN_OR_RETURN(const PartitionMeta* partition, FindPartitionLocked(p.table(), p.pid()));
+    (void)partition;
+    if (tables_.at(p.table()).tid != p.tid()) {
+      return Status::InvalidArgument("table " + p.table() + " has tid " + std::to_string(tables_.at(p.table()).tid) +
+                                     ", the plan says " + std::to_string(p.tid()) + ": a plan of another table");
+    }
+  }
+  // Partitions this plan's ops already cover (a resumed apply, or a nameserver
+  // that died between submitting an op and recording it): the newest op of
+  // the plan on each, unless it failed or was canceled, when the partition is
+  // submitted again (its kFenceTerm refuses if the plan went stale meanwhile).
+  KV_ASSIGN_OR_RETURN(std::vector<op::Op> existing, runner->List());
+  std::map<std::pair<std::string, uint32_t>, const op::Op*> newest;
+  for (const op::Op& op : existing) {  // by id: the newest last
+    if (op.type == "kRecoverDataOP" && op.pid && op.params.value("plan_id", "") == plan_id) {
+      newest[{op.table, *op.pid}] = &op;
+    }
+  }
+  std::map<std::pair<std::string, uint32_t>, uint64_t> covered;
+  for (const auto& [key, op] : newest) {
+    if (op->status != op::OpStatus::kFailed && op->status != op::OpStatus::kCanceled) covered[key] = op->id;
+  }
+  Submitted out;
+  std::vector<const v1::RecoverDataPartition*> missing;
+  for (const v1::RecoverDataPartition& p : request.partitions()) {
+    auto it = covered.find({p.table(), p.pid()});
+    if (it != covered.end()) {
+      out.op_ids.push_back(it->second);
+      out.resumed = true;
+    } else {
+      missing.push_back(&p);
+    }
+  }
+  if (missing.empty()) return out;
+  if (!recovery_) {
+    // The record first, with auto_failover as it is: whatever happens next,
+    // the nameserver that finishes the record restores it.
+    RecoveryRecord record{.plan_id = plan_id,
+                          .fingerprint = request.fingerprint(),
+                          .auto_failover_before = ConfigValue(config_, "auto_failover"),
+                          .started_ms = static_cast<int64_t>(WallClockMs())};
+    KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveRecovery(record)));
+    recovery_ = record;
+    if (record.auto_failover_before == "true") {
+      // Off while the recovery runs: its ops choose the leaders, not auto_failover.
+      KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveConfig("auto_failover", "false")));
+      config_.Set("auto_failover", "false");
+    }
+    spdlog::info("recovery {}: started, auto_failover off until it finishes (was {})", plan_id,
+                 record.auto_failover_before);
+  }
+  RecoveryRecord updated = *recovery_;
+  for (const v1::RecoverDataPartition* p : missing) {
+    const TableMeta& table = tables_.at(p->table());
+    // The recovery takes over from what auto_failover, re-replication or the
+    // balancer started on the partition (a failover waiting for a majority
+    // that is not coming); an operator's own op is left alone (refused below).
+    for (const op::Op& op : existing) {
+      if (op::IsFinal(op.status) || op.table != p->table() || (op.pid && *op.pid != p->pid())) continue;
+      if (!IsAutomatic(op)) continue;
+      const Status canceled = runner->Cancel(op.id, "canceled by recovery " + plan_id + ", which takes over");
+      if (canceled.ok()) spdlog::info("recovery {}: canceled op {} ({})", plan_id, op.id, op.type);
+    }
+    Result<uint64_t> id = SubmitLocked(*runner, RecoverDataOp(table, *p, plan_id));
+    if (id.ok()) {
+      out.op_ids.push_back(*id);
+      updated.op_ids.push_back(*id);
+    } else {
+      out.refused.push_back(Where(p->table(), p->pid()) + ": " + id.status().message());
+    }
+  }
+  KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveRecovery(updated)));
+  recovery_ = std::move(updated);
+  return out;
+}
+
+Result<NameServer::Recovery> NameServer::ShowRecovery(const std::string& plan_id) {
+  std::lock_guard lock(mu_);
+  KV_RETURN_IF_ERROR(CheckActiveLocked());
+  Recovery out;
+  if (recovery_) out.current = ToInfo(*recovery_);
+  if (!plan_id.empty()) {
+    KV_ASSIGN_OR_RETURN(std::optional<RecoveryRecord> finished, repository_.LoadFinishedRecovery(plan_id));
+    if (finished) out.finished = ToInfo(*finished);
+  }
+  return out;
+}
+
+void NameServer::FinishRecoveryLocked() {
+  if (!recovery_ || !runner_) return;
+  RecoveryRecord done = *recovery_;
+  for (uint64_t id : recovery_->op_ids) {
+    Result<op::Op> op = runner_->Get(id);
+    if (!op.ok()) {
+      spdlog::warn("recovery {}: op {}: {}", done.plan_id, id, op.status().message());
+      return;  // looked at again at the next check
+    }
+    if (!op::IsFinal(op->status)) return;
+    done.outcomes[id] = std::string(op::StatusName(op->status));
+  }
+  done.finished_ms = static_cast<int64_t>(WallClockMs());
+  // Back to what it was, unless the operator set it meanwhile.
+  if (done.auto_failover_before == "true" && ConfigValue(config_, "auto_failover") == "false") {
+    if (!PersistedLocked(repository_.SaveConfig("auto_failover", "true")).ok()) return;
+    config_.Set("auto_failover", "true");
+    repairs_wanted_ = true;
+  }
+  if (Status s = PersistedLocked(repository_.FinishRecovery(done)); !s.ok()) {
+    spdlog::error("recovery {}: finishing its record: {}", done.plan_id, s.message());
+    return;
+  }
+  spdlog::info("recovery {}: finished ({} ops), auto_failover {}", done.plan_id, done.op_ids.size(),
+               ConfigValue(config_, "auto_failover"));
+  recovery_.reset();
+}
+
+Status NameServer::FenceTermTask(op::TaskContext& ctx) {
+  const std::string leader = ctx.params.at("leader").get<std::string>();
+  const uint64_t min_term = ctx.params.at("min_term").get<uint64_t>();
+  const uint64_t planned_term = ctx.params.at("leader_last_term").get<uint64_t>();
+  const uint64_t planned_offset = ctx.params.at("leader_last_offset").get<uint64_t>();
+  std::vector<std::string> kept = {leader};
+  for (const auto& e : ctx.params.at("catch_up")) kept.push_back(e.get<std::string>());
+  // The new term, persisted before any tablet hears of it, above every term
+  // the plan saw (a replica may hold one the metadata lost). Every replica is
+  // not alive until this op brings it back; the replicas the plan keeps are
+  // in the metadata (it may not have listed them).
+  uint64_t term = 0;
+  KV_RETURN_IF_ERROR(ChangePartition(ctx.op, false, [&](PartitionMeta& p) {
+    term = std::max(p.term, min_term) + 1;
+    p.term = term;
+    p.leader.clear();
+    for (ReplicaMeta& r : p.replicas) r.is_alive = false;
+    for (const std::string& endpoint : kept) {
+      if (p.FindReplica(endpoint) == nullptr) {
+        p.replicas.push_back({.endpoint = endpoint, .role = v1::FOLLOWER, .is_alive = false});
+      }
+    }
+    return Status::OK();
+  }));
+  ctx.params["term"] = term;
+  KV_ASSIGN_OR_RETURN(TableMeta table, OpTable(ctx.op));
+  const PartitionMeta& partition = table.partitions[*ctx.op.pid];
+  std::vector<std::string> reachable;
+  {
+    std::lock_guard lock(mu_);
+    if (!TabletHealthyLocked(leader)) return Status::Busy(leader + " is not a healthy tablet (yet)");
+    for (const ReplicaMeta& r : partition.replicas) {
+      if (TabletHealthyLocked(r.endpoint)) reachable.push_back(r.endpoint);
+    }
+  }
+  // Following at the new term fences every replica that answers (invariant
+  // 3): nothing an older leader sends is accepted from here on.
+  const v1::ReplicaSpec spec = BaseSpec(table, partition.pid, v1::FOLLOWER, term);
+  std::vector<v1::ChangeRoleResponse> answers(reachable.size());
+  std::vector<TabletCall> calls;
+  for (size_t i = 0; i < reachable.size(); ++i) {
+    calls.push_back({reachable[i], [&, i]() -> Status {
+                       KV_ASSIGN_OR_RETURN(answers[i], tablets_client_.ChangeRole(reachable[i], spec));
+                       return Status::OK();
+                     }});
+  }
+  const std::vector<Status> outcomes = RunPerTablet(calls);
+  const size_t at = std::find(reachable.begin(), reachable.end(), leader) - reachable.begin();
+  if (!outcomes[at].ok()) {
+    if (outcomes[at].code() == Status::Code::kNotFound) {
+      return Status::InvalidArgument(leader + " does not serve table " + ctx.op.table + " pid " +
+                                     std::to_string(*ctx.op.pid) + ": collect and plan again");
+    }
+    return outcomes[at];
+  }
+  // Invariant 6 was applied by the plan on what it saw; a leader whose log is
+  // no longer that one (another term, or shorter) makes the plan stale.
+  const v1::ChangeRoleResponse& mine = answers[at];
+  if (mine.last_term() != planned_term || mine.last_offset() < planned_offset) {
+    return Status::InvalidArgument(leader + " is at (term " + std::to_string(mine.last_term()) + ", offset " +
+                                   std::to_string(mine.last_offset()) + "), the plan saw (term " +
+                                   std::to_string(planned_term) + ", offset " + std::to_string(planned_offset) +
+                                   "): the plan is stale; collect and plan again");
+  }
+  if (!CanWrite(mine.state())) {
+    return Status::InvalidArgument(leader + " cannot write (" + mine.state_reason() + "): it cannot lead");
+  }
+  spdlog::info("op {}: {} fenced at term {}; {} leads next (term {}, offset {})", ctx.op.id,
+               Where(ctx.op.table, *ctx.op.pid), term, leader, mine.last_term(), mine.last_offset());
+  return Status::OK();
+}
+
+}  // namespace kv::ns
