@@ -498,12 +498,7 @@ TEST_CASE("rebuild and truncate refuse a damaged WAL, a foreign segment and anot
     reason = "repair wal salvage";
   }
   SECTION("a segment of another partition") {
-    test::TempDir other;
-    test::TestLogOptions o;
-    o.records = 3;
-    o.tid = 9;
-    o.pid = 1;
-    fs::copy_file(test::WriteTestLog(other.path(), o)[0], f.wal() + "/" + wal::SegmentFileName(1000));
+    f.AddForeignSegment();
     // The newest segment is the foreign one, so the WAL's identity is found wrong too, and first.
     reason = "the WAL belongs to partition 9_1, this replica is 7_3";
   }
@@ -528,7 +523,7 @@ TEST_CASE("rebuild and truncate refuse a damaged WAL, a foreign segment and anot
 // first and refuses. Truncate reads only what it keeps: damage past the cut
 // point goes out with the rest (wal/truncate.h); damage before it stops the
 // cut when applied, with nothing changed.
-TEST_CASE("rebuild refuses mid-log WAL damage; truncate refuses to keep it", "[repair][partition]") {
+TEST_CASE("rebuild refuses mid-log WAL damage, and truncate refuses to keep it", "[repair][partition]") {
   test::PartitionFixture f(30);
   const auto segments = wal::ListSegmentFiles(f.wal()).value();
   REQUIRE(segments.size() == 1);
