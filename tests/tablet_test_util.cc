@@ -107,8 +107,8 @@ Response Call(grpc::Status (v1::Tablet::Stub::*method)(grpc::ClientContext*, con
 
 }  // namespace
 
-v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
-                      uint64_t term) {
+v1::WriteRequest PutRequest(uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
+                            uint64_t term) {
   v1::WriteRequest req;
   req.mutable_partition()->set_tid(tid);
   req.mutable_partition()->set_pid(pid);
@@ -117,7 +117,19 @@ v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::stri
   op->set_type(v1::PUT);
   op->set_key(key);
   op->set_value(value);
-  return Call(&v1::Tablet::Stub::Write, t, req);
+  return req;
+}
+
+v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
+                      uint64_t term) {
+  return Call(&v1::Tablet::Stub::Write, t, PutRequest(tid, pid, key, value, term));
+}
+
+bool PutFromThread(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx);
+  v1::WriteResponse resp;
+  return t.stub().Write(&ctx, PutRequest(tid, pid, key, value), &resp).ok() && resp.error().code() == v1::OK;
 }
 
 v1::GetResponse Get(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key) {
