@@ -11,6 +11,7 @@
 #include "common/file.h"
 #include "common/quarantine.h"
 #include "repair/lock_check.h"
+#include "wal/reader.h"
 
 namespace kv::repair {
 namespace {
@@ -369,6 +370,17 @@ Result<PartitionRepairResult> TruncatePartition(const storage::ReplicaPaths& rep
   const PartitionReport& r = *plan.inspected;
   const std::string root = PartitionQuarantineRoot(dir, options);
   if (RefuseOn(&plan, kOpenBlockers)) return result;
+  // The cut keeps offsets 1..after and may rebuild the DB from them, so damage
+  // among them stops it (wal/truncate.h); damage past them goes out with the rest.
+  wal::ReadOptions kept;
+  kept.to_offset = after;
+  auto read = wal::ReadLogInMode(replica.wal, wal::ReadMode::kTolerateTornTail, kept,
+                                 [](const wal::RecordView&) { return true; });
+  if (!read.ok()) {
+    Refuse(&plan, "the WAL up to offset " + std::to_string(after) + " is damaged: " + read.status().message() +
+                      "; fix: `repair wal salvage " + replica.wal + " --apply` first");
+    return result;
+  }
 
   const uint64_t applied = r.info.applied ? r.info.applied->offset : 0;
   const uint64_t wal_last = r.info.wal ? r.info.wal->last_offset : 0;

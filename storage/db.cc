@@ -40,6 +40,7 @@ rocksdb::Options ReplicaDbOptions(const StorageEnv& env) {
   opt.max_background_jobs = 2;
   opt.keep_log_file_num = 2;  // RocksDB's info LOG, per replica
   opt.max_log_file_size = 1 << 20;
+  opt.avoid_flush_during_shutdown = !o.flush_on_close;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = env.shared().block_cache;
   table.cache_index_and_filter_blocks = true;  // memory stays within the shared cache

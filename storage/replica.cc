@@ -75,6 +75,7 @@ Status Replica::OpenFiles() {
     wo.first_offset = applied.offset + 1;  // used only by a log with no segment: it continues the DB
     wo.torn_tail_quarantine_root = options_.quarantine_root;
     wo.opened_by = options_.opened_by.empty() ? "open replica " + paths_.dir : options_.opened_by;
+    wo.files = env_.options().wal_files;
     KV_ASSIGN_OR_RETURN(wal_, wal::Writer::Open(paths_.wal, wo));
     if (!wal_->torn_tail_quarantine().empty()) {
       Log().warn("{}: cut a torn WAL tail into {}", paths_.dir, wal_->torn_tail_quarantine());
@@ -95,8 +96,9 @@ Status Replica::OpenFiles() {
 
 void Replica::CloseDb() {
   if (!db_) return;
-  // The DB has no WAL, so closing flushes its memtable; were that to fail, the
-  // WAL still holds everything and the next open replays it.
+  // The DB has no WAL, so closing flushes its memtable (unless told not to:
+  // StorageEnvOptions::flush_on_close); were that to fail, the WAL still holds
+  // everything and the next open replays it.
   rocksdb::Status s = db_->Close();
   if (!s.ok()) Log().warn("{}: closing the DB: {}", paths_.dir, s.ToString());
   db_.reset();

@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <memory>
 
+namespace kv::wal {
+class FileOps;
+}
+
 namespace kv::storage {
 
 struct StorageEnvOptions {
@@ -16,6 +20,12 @@ struct StorageEnvOptions {
   int max_open_files = 32;             // per replica; the fd budget is replicas x this
   int flush_threads = 2;               // shared by every replica
   int compaction_threads = 2;
+  // Power-cut tests set these two; the servers keep the defaults.
+  // The file layer every replica's WAL writer uses (wal/file_ops.h); null: the system's.
+  wal::FileOps* wal_files = nullptr;
+  // Closing a DB flushes its memtable (it has no RocksDB WAL). false: the
+  // memtable is dropped, as a power cut drops it, and opening replays our WAL.
+  bool flush_on_close = true;
 };
 
 class StorageEnv {

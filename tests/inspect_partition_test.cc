@@ -184,13 +184,7 @@ TEST_CASE("inspect partition finds missing or broken parts", "[inspect][partitio
     kind = "snapshot-damaged";
   }
   SECTION("a segment of another partition") {
-    test::TempDir other;
-    test::TestLogOptions o;
-    o.records = 3;
-    o.tid = 9;
-    o.pid = 1;
-    const auto segments = test::WriteTestLog(other.path(), o);
-    fs::copy_file(segments[0], f.wal() + "/" + wal::SegmentFileName(1000));
+    f.AddForeignSegment();
     kind = "foreign-segment";
   }
   SECTION("a segment with a damaged header") {

@@ -59,6 +59,15 @@ void PartitionFixture::CutWalTail(uint64_t bytes) {
   TruncateFile(newest, fs::file_size(newest) - bytes);
 }
 
+void PartitionFixture::AddForeignSegment() {
+  TempDir other;
+  TestLogOptions o;
+  o.records = 3;
+  o.tid = 9;
+  o.pid = 1;
+  fs::copy_file(WriteTestLog(other.path(), o)[0], wal() + "/" + wal::SegmentFileName(1000));
+}
+
 std::string PartitionFixture::SaveDb(const std::string& name) {
   const std::string saved = tmp / name;
   fs::copy(db(), saved, fs::copy_options::recursive);

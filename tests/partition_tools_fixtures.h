@@ -33,6 +33,8 @@ class PartitionFixture : public ReplicaHarness {
   void AppendToWal(uint64_t count, uint64_t term = 1);
   // Cuts `bytes` off the end of the newest segment (mid-record: a torn tail).
   void CutWalTail(uint64_t bytes);
+  // Puts a segment of table 9 partition 1 into wal/, named as offset 1000's (the newest).
+  void AddForeignSegment();
   // Copies db/ aside; PutBackDb(copy) puts that copy back in place of db/.
   std::string SaveDb(const std::string& name);
   void PutBackDb(const std::string& saved);

@@ -18,6 +18,72 @@
 using namespace kv;
 using namespace kv::test;
 
+namespace {
+
+v1::TableInfo Table(uint32_t tid, uint32_t partitions, uint32_t replicas) {
+  v1::TableInfo t;
+  t.set_name("t" + std::to_string(tid));
+  t.set_tid(tid);
+  t.set_partition_count(partitions);
+  t.set_replica_count(replicas);
+  t.set_state("kTableNormal");
+  return t;
+}
+
+// Every partition of the tables with `replicas` equal replicas, the first leading.
+std::map<PartitionKey, std::vector<v1::ReplicaStatus>> AllConverged(const std::vector<v1::TableInfo>& tables) {
+  std::map<PartitionKey, std::vector<v1::ReplicaStatus>> status;
+  for (const v1::TableInfo& t : tables) {
+    for (uint32_t pid = 0; pid < t.partition_count(); ++pid) {
+      for (uint32_t i = 0; i < t.replica_count(); ++i) {
+        v1::ReplicaStatus r;
+        r.mutable_partition()->set_tid(t.tid());
+        r.mutable_partition()->set_pid(pid);
+        r.set_role(i == 0 ? v1::LEADER : v1::FOLLOWER);
+        r.set_last_term(2);
+        r.set_last_offset(40);
+        r.set_applied_offset(40);
+        r.set_content_checksum(7);
+        status[{t.tid(), pid}].push_back(r);
+      }
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+// The check every end-to-end test waits on: it must not pass when nothing answered.
+TEST_CASE("convergence is judged against the tables: no answer is not convergence", "[playground][convergence]") {
+  const std::vector<v1::TableInfo> tables{Table(1, 2, 3), Table(2, 1, 5)};
+  auto status = AllConverged(tables);
+  CHECK(DescribeDivergence(tables, status).empty());
+
+  CHECK(DescribeDivergence(tables, {}) == "partition 1_0 has 0 replicas answering, not 3");
+  CHECK(DescribeDivergence({}, status) == "the nameserver lists no table");
+  SECTION("a partition nobody reports") {
+    status.erase({1, 1});
+    CHECK(DescribeDivergence(tables, status) == "partition 1_1 has 0 replicas answering, not 3");
+  }
+  SECTION("fewer replicas than the table has") {
+    status[{2, 0}].pop_back();
+    CHECK(DescribeDivergence(tables, status) == "partition 2_0 has 4 replicas answering, not 5");
+  }
+  SECTION("a partition no table has") {
+    status[{3, 0}] = status[{1, 0}];
+    CHECK(DescribeDivergence(tables, status) == "partition 3_0 answers, but no table has it");
+  }
+  SECTION("a table not yet placed") {
+    std::vector<v1::TableInfo> creating = tables;
+    creating[1].set_state("kTableCreating");
+    CHECK(DescribeDivergence(creating, status) == "table t2 is kTableCreating");
+  }
+  SECTION("a replica behind its leader") {
+    status[{1, 1}][2].set_last_offset(39);
+    CHECK_THAT(DescribeDivergence(tables, status), Catch::Contains("partition 1_1: a replica is at (term 2, offset 39)"));
+  }
+}
+
 TEST_CASE("a 3-tablet playground places, stores, scans and replicates a table", "[playground][cluster]") {
   TempDir tmp;
   auto pg = StartPlayground(tmp, 3);
@@ -104,8 +170,7 @@ TEST_CASE("a 3-tablet playground places, stores, scans and replicates a table", 
   // ends with the leader's last offset and the same content checksum.
   std::string why;
   const bool converged = WaitUntil(std::chrono::seconds(30), [&] {
-    auto status = ReplicaStatusByPartition(*client, pg->get());
-    why = DescribeDivergence(status, 3);
+    why = DescribeDivergence(*client, pg->get());
     return why.empty();
   });
   INFO(why);

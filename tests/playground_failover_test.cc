@@ -118,7 +118,7 @@ TEST_CASE("seed: kill -9 of a leader's tablet among 6 under load: writes resume 
 
   // Back: its replicas are recovered and every replica converges.
   REQUIRE(pg->get().Restart(setup.name, 60s).ok());
-  RequireConverged(*client, pg->get(), 3, Alive::kAll);
+  RequireConverged(*client, pg->get(), Alive::kAll);
 }
 
 TEST_CASE("seed: a leader's tablet among 6 paused under load, then resumed: writes go on, its stale writes are "
@@ -168,7 +168,7 @@ TEST_CASE("seed: a leader's tablet among 6 paused under load, then resumed: writ
   load.Stop();
   CHECK(MissingOf(*client, load.acked_keys()) == 0);
 
-  RequireConverged(*client, pg->get(), 3, Alive::kAll);
+  RequireConverged(*client, pg->get(), Alive::kAll);
   auto ops = client->ShowOpStatus("t");
   REQUIRE(ops.ok());
   CHECK(std::any_of(ops->begin(), ops->end(),
@@ -229,7 +229,7 @@ TEST_CASE("seed: scale-out from 3 to 5 tablets and balance until the plan is emp
   };
   CHECK(spread(replicas) <= 1);
   CHECK(spread(leaders) <= 1);
-  RequireConverged(*client, pg->get(), 3);
+  RequireConverged(*client, pg->get());
   CHECK(MissingOf(*client, keys) == 0);
 }
 
@@ -265,7 +265,7 @@ TEST_CASE("seed: setreplicas 5 on 6 tablets, two non-leader tablets paused at on
   CHECK(MissingOf(*client, keys) == 0);
   for (const std::string& name : paused) REQUIRE(pg->get().Signal(name, SIGCONT).ok());
   REQUIRE(WaitUntil(30s, [&] { return OpsFinal(*client) && ReplicatedOn(*client, 5); }));
-  RequireConverged(*client, pg->get(), 5);
+  RequireConverged(*client, pg->get());
 }
 
 TEST_CASE("replica_down_timeout: a killed tablet's replicas are re-created on the others, no acknowledged write lost",
@@ -293,7 +293,7 @@ TEST_CASE("replica_down_timeout: a killed tablet's replicas are re-created on th
   REQUIRE(ops.ok());
   CHECK(std::any_of(ops->begin(), ops->end(),
                     [](const v1::OpInfo& op) { return op.type() == "kReAddReplicaOP" && op.status() == "kDone"; }));
-  RequireConverged(*client, pg->get(), 3);
+  RequireConverged(*client, pg->get());
 }
 
 // Issue 18: `playground restart` kills -9 and starts a tablet again faster
@@ -338,7 +338,7 @@ TEST_CASE("quick restart: playground restart of a leader's tablet, a follower's,
   REQUIRE(WaitUntil(30s, [&] { return load.acked() >= acked_back + 300; }));
   load.Stop();
   CHECK(MissingOf(*client, load.acked_keys()) == 0);
-  RequireConverged(*client, pg->get(), 3, Alive::kAll);
+  RequireConverged(*client, pg->get(), Alive::kAll);
 }
 
 namespace {

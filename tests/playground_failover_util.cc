@@ -73,14 +73,14 @@ std::vector<std::string> WriteLoad::acked_keys() const {
   return acked_;
 }
 
-void RequireConverged(client::Client& client, const ops::Playground& pg, size_t replicas, Alive alive) {
+void RequireConverged(client::Client& client, const ops::Playground& pg, Alive alive) {
   std::string why;
   const bool converged = WaitUntil(45s, [&] {
     if (alive == Alive::kAll && !AllAlive(client)) {
       why = "a replica is not alive yet";
       return false;
     }
-    why = DescribeDivergence(ReplicaStatusByPartition(client, pg), replicas);
+    why = DescribeDivergence(client, pg);
     return why.empty();
   });
   INFO(why);

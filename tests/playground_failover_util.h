@@ -55,10 +55,11 @@ class WriteLoad {
 
 enum class Alive { kAny, kAll };
 
-// Waits (45 s at most) until `replicas` per partition hold equal (term,
-// offset) and checksums; with Alive::kAll also every replica alive in the
+// Waits (45 s at most) until every partition of every table has its table's
+// replica count of replicas answering, with equal (term, offset) and checksums
+// (DescribeDivergence); with Alive::kAll also every replica alive in the
 // metadata (recovered). Fails the test, saying what still differs, otherwise.
-void RequireConverged(client::Client& client, const ops::Playground& pg, size_t replicas, Alive alive = Alive::kAny);
+void RequireConverged(client::Client& client, const ops::Playground& pg, Alive alive = Alive::kAny);
 
 // Partition pid of table "t" as showtable gives it now; nullopt when that
 // fails or the table has no such partition.

@@ -150,7 +150,7 @@ TEST_CASE("manual restore: a partition whose 3 tablets all died comes back by lo
 
   // Every replica at the same last (term, offset) and content, one leader;
   // every acknowledged write readable, and new writes taken.
-  RequireConverged(*client, pg->get(), 3, Alive::kAll);
+  RequireConverged(*client, pg->get(), Alive::kAll);
   CHECK(MissingOf(*client, acked) == 0);
   CHECK(client->Put("t", "after-restore", "v-after-restore").ok());
   REQUIRE(client->ConfSet("auto_failover", "true").ok());  // step 4

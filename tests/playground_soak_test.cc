@@ -121,7 +121,7 @@ TEST_CASE("soak: kill -9, SIGSTOP and quick restart cycles under load lose no ac
     const std::vector<std::string> keys = load.acked_keys();
     acked.insert(acked.end(), keys.begin(), keys.end());
     failed += load.failed();
-    RequireConverged(*client, pg->get(), 3, Alive::kAll);
+    RequireConverged(*client, pg->get(), Alive::kAll);
     std::printf("soak: cycle %d %s %s (led %zu partition(s)): writes to them failed for %lld ms; recovered\n", c,
                 FaultName(fault), tablet.c_str(), led.size(), led.empty() ? 0LL : worst);
   }

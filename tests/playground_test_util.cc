@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <thread>
 
 namespace kv::test {
@@ -53,37 +54,76 @@ std::map<PartitionKey, std::vector<v1::ReplicaStatus>> ReplicaStatusByPartition(
   return out;
 }
 
-std::string DescribeDivergence(const std::map<PartitionKey, std::vector<v1::ReplicaStatus>>& status,
-                               size_t replicas) {
-  for (const auto& [key, list] : status) {
-    const std::string name = "partition " + std::to_string(key.first) + "_" + std::to_string(key.second);
-    if (list.size() != replicas) {
-      return name + " has " + std::to_string(list.size()) + " replicas answering, not " + std::to_string(replicas);
+namespace {
+
+std::string DescribePartition(const std::string& name, const std::vector<v1::ReplicaStatus>& list, size_t replicas) {
+  if (list.size() != replicas) {
+    return name + " has " + std::to_string(list.size()) + " replicas answering, not " + std::to_string(replicas);
+  }
+  const v1::ReplicaStatus* leader = nullptr;
+  for (const v1::ReplicaStatus& r : list) {
+    if (r.role() == v1::LEADER) {
+      if (leader != nullptr) return name + " has two leaders";
+      leader = &r;
     }
-    const v1::ReplicaStatus* leader = nullptr;
-    for (const v1::ReplicaStatus& r : list) {
-      if (r.role() == v1::LEADER) {
-        if (leader != nullptr) return name + " has two leaders";
-        leader = &r;
-      }
+  }
+  if (leader == nullptr) return name + " has no leader";
+  for (const v1::ReplicaStatus& r : list) {
+    if (r.last_offset() != leader->last_offset() || r.last_term() != leader->last_term()) {
+      return name + ": a replica is at (term " + std::to_string(r.last_term()) + ", offset " +
+             std::to_string(r.last_offset()) + "), the leader at (term " + std::to_string(leader->last_term()) +
+             ", offset " + std::to_string(leader->last_offset()) + ")";
     }
-    if (leader == nullptr) return name + " has no leader";
-    for (const v1::ReplicaStatus& r : list) {
-      if (r.last_offset() != leader->last_offset() || r.last_term() != leader->last_term()) {
-        return name + ": a replica is at (term " + std::to_string(r.last_term()) + ", offset " +
-               std::to_string(r.last_offset()) + "), the leader at (term " + std::to_string(leader->last_term()) +
-               ", offset " + std::to_string(leader->last_offset()) + ")";
-      }
-      if (r.applied_offset() != r.last_offset()) {
-        return name + ": a replica applied " + std::to_string(r.applied_offset()) + " of " +
-               std::to_string(r.last_offset());
-      }
-      if (r.content_checksum() != leader->content_checksum()) {
-        return name + ": content checksums differ at offset " + std::to_string(r.last_offset());
-      }
+    if (r.applied_offset() != r.last_offset()) {
+      return name + ": a replica applied " + std::to_string(r.applied_offset()) + " of " +
+             std::to_string(r.last_offset());
+    }
+    if (r.content_checksum() != leader->content_checksum()) {
+      return name + ": content checksums differ at offset " + std::to_string(r.last_offset());
     }
   }
   return "";
+}
+
+std::string PartitionName(const PartitionKey& key) {
+  return "partition " + std::to_string(key.first) + "_" + std::to_string(key.second);
+}
+
+}  // namespace
+
+std::string DescribeDivergence(const std::vector<v1::TableInfo>& tables,
+                               const std::map<PartitionKey, std::vector<v1::ReplicaStatus>>& status) {
+  if (tables.empty()) return "the nameserver lists no table";
+  static const std::vector<v1::ReplicaStatus> kNone;
+  size_t expected = 0;
+  for (const v1::TableInfo& table : tables) {
+    if (!table.state().empty() && table.state() != "kTableNormal") {
+      return "table " + table.name() + " is " + table.state();
+    }
+    for (uint32_t pid = 0; pid < table.partition_count(); ++pid) {
+      const PartitionKey key{table.tid(), pid};
+      const auto found = status.find(key);
+      const std::string why =
+          DescribePartition(PartitionName(key), found == status.end() ? kNone : found->second, table.replica_count());
+      if (!why.empty()) return why;
+      ++expected;
+    }
+  }
+  if (status.size() != expected) {
+    for (const auto& [key, list] : status) {
+      const bool listed = std::any_of(tables.begin(), tables.end(), [&](const v1::TableInfo& t) {
+        return t.tid() == key.first && key.second < t.partition_count();
+      });
+      if (!listed) return PartitionName(key) + " answers, but no table has it";
+    }
+  }
+  return "";
+}
+
+std::string DescribeDivergence(client::Client& client, const ops::Playground& playground) {
+  auto tables = client.ShowTable();
+  if (!tables.ok()) return "showtable: " + tables.status().message();
+  return DescribeDivergence(*tables, ReplicaStatusByPartition(client, playground));
 }
 
 }  // namespace kv::test

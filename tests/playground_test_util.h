@@ -38,9 +38,14 @@ using PartitionKey = std::pair<uint32_t, uint32_t>;  // tid, pid
 // Every replica on every running tablet, with content checksums, by partition.
 std::map<PartitionKey, std::vector<v1::ReplicaStatus>> ReplicaStatusByPartition(client::Client& client,
                                                                                  const ops::Playground& playground);
-// Empty when each partition has `replicas` replicas, exactly one leader, and
-// every replica the leader's last (term, offset) and content checksum;
-// otherwise what differs first.
-std::string DescribeDivergence(const std::map<PartitionKey, std::vector<v1::ReplicaStatus>>& status, size_t replicas);
+// Empty when every partition of every table has the table's replica count of
+// replicas answering, exactly one leader, and every replica the leader's last
+// (term, offset) and content checksum; otherwise what differs first. Compared
+// against the tables, so that "no tablet answered" (an empty map) or a
+// partition nobody reports is a difference, never convergence.
+std::string DescribeDivergence(const std::vector<v1::TableInfo>& tables,
+                               const std::map<PartitionKey, std::vector<v1::ReplicaStatus>>& status);
+// The same for the cluster now: the nameserver's tables, every running tablet's replicas.
+std::string DescribeDivergence(client::Client& client, const ops::Playground& playground);
 
 }  // namespace kv::test

@@ -114,7 +114,7 @@ TEST_CASE("a leader whose WAL writes fail (file size limit) loses the leadership
                   op.status().c_str(), last_error.c_str());
     }
   }
-  RequireConverged(*client, pg->get(), 3, Alive::kAll);
+  RequireConverged(*client, pg->get(), Alive::kAll);
   auto statuses = client->TabletStatus(stuck, false);
   REQUIRE(statuses.ok());
   for (const v1::ReplicaStatus& r : *statuses) CHECK(r.state() == v1::TABLE_NORMAL);

@@ -51,7 +51,7 @@ TEST_CASE("zookeeper: a playground with an active and a standby nameserver store
   for (int i = 0; i < 200; ++i) REQUIRE(client->Put("zt", "k" + std::to_string(i), std::to_string(i)).ok());
   std::string why;
   const bool converged = WaitUntil(30s, [&] {
-    why = DescribeDivergence(ReplicaStatusByPartition(*client, pg->get()), 3);
+    why = DescribeDivergence(*client, pg->get());
     return why.empty();
   });
   INFO(why);

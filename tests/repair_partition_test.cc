@@ -483,6 +483,91 @@ TEST_CASE("descriptor writes a new replica.json at the newest term, the old one 
   CHECK(f.Open()->Applied() == LogPosition{3, 15});
 }
 
+// docs/repair.md, "salvage first": rebuild and truncate read the WAL, so WAL
+// damage, a segment of another partition and files of another partition stop
+// them before they plan anything; run dry or applied, they touch nothing.
+// Without the refusal a rebuild would replay a damaged log and drop, silently,
+// every record past the damage.
+TEST_CASE("rebuild and truncate refuse a damaged WAL, a foreign segment and another partition's files",
+          "[repair][partition]") {
+  test::PartitionFixture f(30);
+  std::string dir = f.dir;
+  std::string reason;
+  SECTION("a segment whose header is damaged") {
+    test::FlipBit(wal::ListSegmentFiles(f.wal()).value().at(0), 4);
+    reason = "repair wal salvage";
+  }
+  SECTION("a segment of another partition") {
+    f.AddForeignSegment();
+    // The newest segment is the foreign one, so the WAL's identity is found wrong too, and first.
+    reason = "the WAL belongs to partition 9_1, this replica is 7_3";
+  }
+  SECTION("a folder named for another partition") {
+    dir = fs::path(f.dir).parent_path() / "7_4";
+    fs::rename(f.dir, dir);
+    reason = "the folder's name belongs to partition 7_4, this replica is 7_3";
+  }
+  for (bool apply : {false, true}) {
+    const repair::PartitionRepairOptions o = apply ? Apply(/*accept_loss=*/true) : DryRun();
+    const auto rebuild = PlanOnly(f, [&] { return repair::RebuildPartition(dir, o); });
+    CHECK(rebuild.verdict == PlanVerdict::kRefused);
+    CHECK_THAT(rebuild.reason, Catch::Contains(reason));
+    const auto truncate = PlanOnly(f, [&] { return repair::TruncatePartition(dir, 5, o); });
+    CHECK(truncate.verdict == PlanVerdict::kRefused);
+    CHECK_THAT(truncate.reason, Catch::Contains(reason));
+  }
+  CHECK_FALSE(PathExists(f.quarantine));
+}
+
+// Damage inside a record only a full read finds: rebuild reads the whole WAL
+// first and refuses. Truncate reads what it keeps: damage past the cut point
+// goes out with the rest (wal/truncate.h), damage before it is refused.
+TEST_CASE("rebuild refuses mid-log WAL damage, and truncate refuses to keep it", "[repair][partition]") {
+  test::PartitionFixture f(30);
+  const auto segments = wal::ListSegmentFiles(f.wal()).value();
+  REQUIRE(segments.size() == 1);
+  test::FlipBit(segments[0], Ok(FileSize(segments[0])) / 2);  // offset 15; intact records on both sides
+  for (bool apply : {false, true}) {
+    const auto rebuild =
+        PlanOnly(f, [&] { return repair::RebuildPartition(f.dir, apply ? Apply(/*accept_loss=*/true) : DryRun()); });
+    CHECK(rebuild.verdict == PlanVerdict::kRefused);
+    CHECK_THAT(rebuild.reason, Catch::Contains("repair wal salvage"));
+  }
+  for (bool apply : {false, true}) {
+    const auto keeping_damage =
+        PlanOnly(f, [&] { return repair::TruncatePartition(f.dir, 25, apply ? Apply() : DryRun()); });
+    CHECK(keeping_damage.verdict == PlanVerdict::kRefused);
+    CHECK_THAT(keeping_damage.reason, Catch::Contains("offsets 15..15 lost"));
+    CHECK_THAT(keeping_damage.reason, Catch::Contains("repair wal salvage"));
+  }
+  CHECK(PlanOnly(f, [&] { return repair::TruncatePartition(f.dir, 10, DryRun()); }).verdict == PlanVerdict::kRepair);
+  CHECK_FALSE(PathExists(f.quarantine));
+}
+
+TEST_CASE("descriptor refuses a folder not named <tid>_<pid> and one holding another partition's files",
+          "[repair][partition]") {
+  test::PartitionFixture f(10);
+  fs::remove(f.dir + "/replica.json");
+  std::string dir;
+  std::string reason;
+  SECTION("misnamed") {
+    dir = fs::path(f.dir).parent_path() / "orders";
+    reason = "the folder's name is not <tid>_<pid>";
+  }
+  SECTION("named for another partition") {
+    dir = fs::path(f.dir).parent_path() / "8_3";
+    reason = "belongs to partition 7_3, this replica is 8_3";
+  }
+  fs::rename(f.dir, dir);
+  for (bool apply : {false, true}) {
+    const auto plan = PlanOnly(f, [&] { return repair::RewriteDescriptor(dir, "t7", apply ? Apply() : DryRun()); });
+    CHECK(plan.verdict == PlanVerdict::kRefused);
+    CHECK_THAT(plan.reason, Catch::Contains(reason));
+    CHECK_FALSE(plan.new_descriptor.has_value());
+  }
+  CHECK_FALSE(PathExists(dir + "/replica.json"));
+}
+
 TEST_CASE("every partition repair refuses, touching nothing, while the replica is in use (invariant 8)",
           "[repair][partition][lock]") {
   test::PartitionFixture f(20);

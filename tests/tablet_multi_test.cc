@@ -25,23 +25,7 @@ void CreatePartitions(ThreeTablets& c, uint32_t count, uint64_t term) {
 }
 
 v1::WriteRequest PutRequest(uint32_t pid, const std::string& key, const std::string& value, uint64_t term = 0) {
-  v1::WriteRequest w;
-  w.mutable_partition()->set_tid(kTid);
-  w.mutable_partition()->set_pid(pid);
-  w.set_term(term);
-  v1::WriteOp* op = w.add_ops();
-  op->set_type(v1::PUT);
-  op->set_key(key);
-  op->set_value(value);
-  return w;
-}
-
-// A put from a thread of the test's own: no Catch macros there (Catch is not thread-safe).
-bool PutFromThread(TestTablet& t, uint32_t pid, const std::string& key, const std::string& value) {
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx);
-  v1::WriteResponse resp;
-  return t.stub().Write(&ctx, PutRequest(pid, key, value), &resp).ok() && resp.error().code() == v1::OK;
+  return test::PutRequest(kTid, pid, key, value, term);
 }
 
 v1::WriteMultiResponse WriteMulti(TestTablet& t, const v1::WriteMultiRequest& req) {
@@ -169,7 +153,7 @@ TEST_CASE("concurrent writes to several partitions share Appends to each followe
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&, t] {
         for (int i = first; i < first + 40; ++i) {
-          if (!PutFromThread(*c.tablets[0], t % kPartitions, TestKey(t * 1000 + i), TestValue(i))) ++failed;
+          if (!PutFromThread(*c.tablets[0], kTid, t % kPartitions, TestKey(t * 1000 + i), TestValue(i))) ++failed;
         }
       });
     }

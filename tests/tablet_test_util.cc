@@ -75,7 +75,8 @@ void SetDeadline(grpc::ClientContext* ctx) {
 }
 
 v1::ReplicaSpec Spec(uint32_t tid, uint32_t pid, v1::Role role, uint64_t term,
-                     const std::vector<std::string>& followers, v1::Acks acks, uint32_t replica_count) {
+                     const std::vector<std::string>& followers, v1::Acks acks, uint32_t replica_count,
+                     uint32_t wal_level) {
   v1::ReplicaSpec spec;
   spec.mutable_partition()->set_tid(tid);
   spec.mutable_partition()->set_pid(pid);
@@ -84,7 +85,7 @@ v1::ReplicaSpec Spec(uint32_t tid, uint32_t pid, v1::Role role, uint64_t term,
   spec.set_term(term);
   for (const std::string& f : followers) spec.add_followers(f);
   spec.set_acks(acks);
-  spec.set_wal_level(1);
+  spec.set_wal_level(wal_level);
   spec.set_replica_count(replica_count);
   return spec;
 }
@@ -106,8 +107,8 @@ Response Call(grpc::Status (v1::Tablet::Stub::*method)(grpc::ClientContext*, con
 
 }  // namespace
 
-v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
-                      uint64_t term) {
+v1::WriteRequest PutRequest(uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
+                            uint64_t term) {
   v1::WriteRequest req;
   req.mutable_partition()->set_tid(tid);
   req.mutable_partition()->set_pid(pid);
@@ -116,7 +117,19 @@ v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::stri
   op->set_type(v1::PUT);
   op->set_key(key);
   op->set_value(value);
-  return Call(&v1::Tablet::Stub::Write, t, req);
+  return req;
+}
+
+v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
+                      uint64_t term) {
+  return Call(&v1::Tablet::Stub::Write, t, PutRequest(tid, pid, key, value, term));
+}
+
+bool PutFromThread(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx);
+  v1::WriteResponse resp;
+  return t.stub().Write(&ctx, PutRequest(tid, pid, key, value), &resp).ok() && resp.error().code() == v1::OK;
 }
 
 v1::GetResponse Get(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key) {
@@ -168,15 +181,15 @@ ThreeTablets::ThreeTablets(const std::function<void(tablet::TabletServerOptions*
   for (int i = 0; i < 3; ++i) tablets.push_back(std::make_unique<TestTablet>(clock, tweak));
 }
 
-void ThreeTablets::CreatePartition(uint32_t tid, uint32_t pid, uint64_t term, v1::Acks acks) {
+void ThreeTablets::CreatePartition(uint32_t tid, uint32_t pid, uint64_t term, v1::Acks acks, uint32_t wal_level) {
   for (size_t i = 1; i < tablets.size(); ++i) {
-    v1::Error e = CreateReplica(*tablets[i], Spec(tid, pid, v1::FOLLOWER, term, {}, acks));
+    v1::Error e = CreateReplica(*tablets[i], Spec(tid, pid, v1::FOLLOWER, term, {}, acks, 3, wal_level));
     INFO(e.message());
     REQUIRE(e.code() == v1::OK);
   }
   std::vector<std::string> followers;
   for (size_t i = 1; i < tablets.size(); ++i) followers.push_back(tablets[i]->endpoint());
-  v1::Error e = CreateReplica(*tablets[0], Spec(tid, pid, v1::LEADER, term, followers, acks));
+  v1::Error e = CreateReplica(*tablets[0], Spec(tid, pid, v1::LEADER, term, followers, acks, 3, wal_level));
   INFO(e.message());
   REQUIRE(e.code() == v1::OK);
   tablets[0]->GrantLeases({{{tid, pid}, term}});

@@ -65,8 +65,13 @@ void SetDeadline(grpc::ClientContext* ctx);
 
 v1::ReplicaSpec Spec(uint32_t tid, uint32_t pid, v1::Role role, uint64_t term,
                      const std::vector<std::string>& followers = {}, v1::Acks acks = v1::ACKS_MAJORITY,
-                     uint32_t replica_count = 3);
+                     uint32_t replica_count = 3, uint32_t wal_level = 1);
 
+v1::WriteRequest PutRequest(uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
+                            uint64_t term = 0);
+// A put from a thread of the test's own: no Catch macros there (Catch is not
+// thread-safe). True when the write was acknowledged.
+bool PutFromThread(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value);
 v1::WriteResponse Put(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key, const std::string& value,
                       uint64_t term = 0);
 v1::GetResponse Get(TestTablet& t, uint32_t tid, uint32_t pid, const std::string& key);
@@ -80,7 +85,8 @@ v1::AppendResponse Append(TestTablet& t, const v1::AppendRequest& req);
 // and the leader holds a lease.
 struct ThreeTablets {
   explicit ThreeTablets(const std::function<void(tablet::TabletServerOptions*)>& tweak = {});
-  void CreatePartition(uint32_t tid, uint32_t pid, uint64_t term, v1::Acks acks = v1::ACKS_MAJORITY);
+  void CreatePartition(uint32_t tid, uint32_t pid, uint64_t term, v1::Acks acks = v1::ACKS_MAJORITY,
+                       uint32_t wal_level = 1);
   // Waits until every running tablet's replica has the leader's last offset, then
   // REQUIREs the same last (term, offset) and content checksum everywhere.
   void RequireInSync(uint32_t tid, uint32_t pid, size_t leader = 0);

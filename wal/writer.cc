@@ -1,9 +1,5 @@
 #include "wal/writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
 
 #include "common/invariant.h"
@@ -43,7 +39,10 @@ Status ValidateWriterOptions(const WriterOptions& o) {
 }
 
 Writer::Writer(std::string dir, WriterOptions options, FileLock lock)
-    : dir_(std::move(dir)), opt_(std::move(options)), lock_(std::move(lock)) {}
+    : dir_(std::move(dir)),
+      opt_(std::move(options)),
+      files_(opt_.files != nullptr ? *opt_.files : PosixFileOps()),
+      lock_(std::move(lock)) {}
 
 Result<std::unique_ptr<Writer>> Writer::Open(const std::string& dir, const WriterOptions& options) {
   KV_RETURN_IF_ERROR(ValidateWriterOptions(options));
@@ -64,7 +63,7 @@ Writer::~Writer() {
   }
   stop_cv_.notify_all();
   if (sync_thread_.joinable()) sync_thread_.join();
-  if (fd_.valid() && opt_.wal_level == 2) ::fsync(fd_.get());
+  if (file_ && opt_.wal_level == 2) file_->Sync();  // nobody is left to hear of a failure
 }
 
 // Finds where the log ends, cuts off a torn tail (into quarantine) and opens the
@@ -102,9 +101,7 @@ Status Writer::Recover() {
   last_offset_ = tail->empty ? last_header.first_offset - 1 : tail->last_offset;
   last_term_ = tail->last_term;
   written_offset_ = durable_offset_ = last_offset_;
-  int fd = ::open(last_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("open " + last_path, errno);
-  fd_ = UniqueFd(fd);
+  KV_ASSIGN_OR_RETURN(file_, files_.OpenForAppend(last_path));
   segment_path_ = last_path;
   KV_ASSIGN_OR_RETURN(segment_size_, FileSize(last_path));
   return Status::OK();
@@ -134,10 +131,7 @@ Status Writer::CutTornTail(const LogTail& tail) {
   KV_RETURN_IF_ERROR(q.AddBytes(torn_path.substr(torn_path.rfind('/') + 1) + ".torn-tail",
                                 std::string_view(bytes).substr(keep), torn_path,
                                 "torn tail after the last valid record, cut when the log was reopened"));
-  if (::truncate(torn_path.c_str(), static_cast<off_t>(keep)) != 0) {
-    return Status::FromErrno("truncate " + torn_path, errno);
-  }
-  return Status::OK();
+  return files_.Truncate(torn_path, keep);
 }
 
 Status Writer::OpenNewSegment(uint64_t first_offset) {
@@ -147,11 +141,10 @@ Status Writer::OpenNewSegment(uint64_t first_offset) {
   h.first_offset = first_offset;
   const std::string path = dir_ + "/" + SegmentFileName(first_offset);
   // Made under a temporary name and renamed once its header is durable, so a
-  // segment file never exists without a whole header.
-  KV_RETURN_IF_ERROR(WriteFileAtomic(path, EncodeSegmentHeader(h)));
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("open " + path, errno);
-  fd_ = UniqueFd(fd);
+  // segment file never exists without a whole header; the folder is synced
+  // after the rename, so the name survives a power cut with the records after it.
+  KV_RETURN_IF_ERROR(WriteFileDurably(files_, path, EncodeSegmentHeader(h)));
+  KV_ASSIGN_OR_RETURN(file_, files_.OpenForAppend(path));
   segment_path_ = path;
   segment_size_ = kSegmentHeaderSize;
   return Status::OK();
@@ -192,7 +185,7 @@ Status Writer::Submit(std::vector<Record>* records, bool assign) {
   size_t bytes = 0;
   uint64_t next = last_offset_ + 1;
   uint64_t term = last_term_;
-  const bool log_empty = last_offset_ == 0 && !fd_.valid();
+  const bool log_empty = last_offset_ == 0 && !file_;
   for (Pending* p : queue_) {
     size_t size = EncodedSize(*p->records);
     if (!group.empty() && bytes + size > kMaxGroupBytes) break;
@@ -270,22 +263,18 @@ Status Writer::WriteGroup(std::vector<Pending*>& group) {
   std::lock_guard<std::mutex> sl(sync_mu_);
   if (group.empty()) return Status::OK();
   const uint64_t first = group.front()->records->front().offset;
-  if (!fd_.valid() || (segment_size_ >= opt_.segment_bytes && segment_size_ > kSegmentHeaderSize)) {
-    if (fd_.valid() && opt_.wal_level == 2 && ::fsync(fd_.get()) != 0) {
-      return Status::FromErrno("fsync before rolling the segment", errno);
-    }
-    if (fd_.valid() && opt_.wal_level == 1) unsynced_segments_.push_back(segment_path_);
+  if (!file_ || (segment_size_ >= opt_.segment_bytes && segment_size_ > kSegmentHeaderSize)) {
+    if (file_ && opt_.wal_level == 2) KV_RETURN_IF_ERROR(file_->Sync().WithContext("before rolling the segment"));
+    if (file_ && opt_.wal_level == 1) unsynced_segments_.push_back(segment_path_);
     KV_RETURN_IF_ERROR(OpenNewSegment(first));
   }
   encode_buf_.clear();
   for (Pending* p : group) {
     for (const Record& r : *p->records) EncodeRecord(r, &encode_buf_);
   }
-  KV_RETURN_IF_ERROR(WriteAll(fd_.get(), encode_buf_));
+  KV_RETURN_IF_ERROR(file_->Append(encode_buf_));
   segment_size_ += encode_buf_.size();
-  if (opt_.wal_level == 2 && opt_.fsync_period_ms == 0 && ::fdatasync(fd_.get()) != 0) {
-    return Status::FromErrno("fdatasync", errno);
-  }
+  if (opt_.wal_level == 2 && opt_.fsync_period_ms == 0) return file_->Sync();
   return Status::OK();
 }
 
@@ -302,11 +291,11 @@ Status Writer::SyncLocked() {
     written = written_offset_;
   }
   for (const std::string& path : unsynced_segments_) {
-    KV_ASSIGN_OR_RETURN(UniqueFd closed, OpenReadOnly(path));
-    if (::fsync(closed.get()) != 0) return Status::FromErrno("fsync " + path, errno);
+    KV_ASSIGN_OR_RETURN(std::unique_ptr<AppendFile> closed, files_.OpenForAppend(path));
+    KV_RETURN_IF_ERROR(closed->Sync());
   }
   unsynced_segments_.clear();
-  if (fd_.valid() && ::fdatasync(fd_.get()) != 0) return Status::FromErrno("fdatasync", errno);
+  if (file_) KV_RETURN_IF_ERROR(file_->Sync());
   std::lock_guard<std::mutex> l(mu_);
   if (written > durable_offset_) durable_offset_ = written;
   return Status::OK();

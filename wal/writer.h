@@ -29,6 +29,7 @@
 #include "common/file.h"
 #include "common/status.h"
 #include "wal/durability.h"
+#include "wal/file_ops.h"
 #include "wal/record.h"
 #include "wal/tail.h"
 
@@ -48,6 +49,9 @@ struct WriterOptions {
   // What opened the log (a repair's command line, a tablet opening a replica):
   // the quarantine manifest's `command`. Empty: "wal writer open DIR".
   std::string opened_by;
+  // The files the writer appends, syncs, creates and renames (wal/file_ops.h);
+  // null: the system's. Tests put a power-cut simulator here. Not owned.
+  FileOps* files = nullptr;
 };
 
 Status ValidateWriterOptions(const WriterOptions& o);
@@ -94,6 +98,7 @@ class Writer {
 
   const std::string dir_;
   const WriterOptions opt_;
+  FileOps& files_;
   FileLock lock_;
   std::string torn_tail_quarantine_;
 
@@ -107,7 +112,7 @@ class Writer {
 
   // Touched only by the group leader (one at a time) and Sync/BackgroundSync under sync_mu_.
   std::mutex sync_mu_;
-  UniqueFd fd_;
+  std::unique_ptr<AppendFile> file_;
   std::string segment_path_;
   std::vector<std::string> unsynced_segments_;  // level 1: closed since the last Sync()
   uint64_t segment_size_ = 0;
