@@ -35,7 +35,7 @@ struct FullOutage {
       load.Stop();
       acked = load.acked_keys();
     }
-    RequireConverged(*client, pg->get(), 3, Alive::kAll);
+    RequireConverged(*client, pg->get(), Alive::kAll);
     for (const ops::ServerView& v : pg->get().Display()) {
       (v.server.role == ops::kRoleTablet ? tablets : nameservers).push_back(v.server);
     }
