@@ -117,6 +117,8 @@ class Client {
   Result<SubmittedOps> RecoverData(const v1::RecoverDataRequest& request);
   // The recovery under way, and plan_id's once finished (when plan_id is given).
   Result<v1::ShowRecoveryResponse> ShowRecovery(const std::string& plan_id = "");
+  // A table the nameserver's lost metadata no longer holds, put back from its replicas.
+  Result<v1::TableInfo> RestoreTable(const v1::RestoreTableRequest& request);
 
   // --- One tablet's own view of its replicas, asked directly (no routing).
   Result<std::vector<v1::ReplicaStatus>> TabletStatus(const std::string& endpoint, bool with_checksum);

@@ -176,4 +176,13 @@ Result<v1::ShowRecoveryResponse> Client::ShowRecovery(const std::string& plan_id
                            "show recovery");
 }
 
+Result<v1::TableInfo> Client::RestoreTable(const v1::RestoreTableRequest& request) {
+  RetryBudget budget(options_.retry);
+  auto restored = nameservers_.Call(&v1::NameServer::Stub::RestoreTable, request, NsCallKind::kOnce, budget,
+                                    "restore table '" + request.name() + "'");
+  routes_.Forget(request.name());
+  if (!restored.ok()) return restored.status();
+  return restored->table();
+}
+
 }  // namespace kv::client

@@ -111,7 +111,7 @@ Result<std::optional<RecoveryRecord>> MetaRepository::LoadFinishedRecovery(const
   return std::optional<RecoveryRecord>(std::move(record));
 }
 
-Result<uint32_t> MetaRepository::AllocateTid() {
+Result<uint32_t> MetaRepository::NextTid() {
   KV_ASSIGN_OR_RETURN(std::optional<meta::Versioned> current, Read(kNextTidKey));
   uint32_t tid = 1;
   if (current) {
@@ -119,10 +119,25 @@ Result<uint32_t> MetaRepository::AllocateTid() {
     KV_ASSIGN_OR_RETURN(tid, ReadUint32(doc, "value", kNextTidKey));
   }
   if (tid == 0 || tid == UINT32_MAX) return Status::Corruption(std::string(kNextTidKey) + ": no table id left");
-  nlohmann::json next = NewDocument();
-  next["value"] = tid + 1;
-  KV_RETURN_IF_ERROR(Save(kNextTidKey, next.dump()));
   return tid;
+}
+
+Status MetaRepository::SaveNextTid(uint32_t next_tid) {
+  nlohmann::json next = NewDocument();
+  next["value"] = next_tid;
+  return Save(kNextTidKey, next.dump());
+}
+
+Result<uint32_t> MetaRepository::AllocateTid() {
+  KV_ASSIGN_OR_RETURN(uint32_t tid, NextTid());
+  KV_RETURN_IF_ERROR(SaveNextTid(tid + 1));
+  return tid;
+}
+
+Status MetaRepository::ReserveTid(uint32_t tid) {
+  KV_ASSIGN_OR_RETURN(uint32_t next, NextTid());
+  if (tid == UINT32_MAX) return Status::InvalidArgument("tid " + std::to_string(tid) + " is out of range");
+  return next > tid ? Status::OK() : SaveNextTid(tid + 1);
 }
 
 }  // namespace kv::ns

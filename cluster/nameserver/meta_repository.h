@@ -46,6 +46,8 @@ class MetaRepository {
   // A table id never handed out before (ids are not reused, so a tid in a
   // quarantine folder or an old data dir can never be taken for a new table).
   Result<uint32_t> AllocateTid();
+  // A table put back with its own tid: the counter moves past it, so no new table gets it.
+  Status ReserveTid(uint32_t tid);
   // The recovery under way (/recoverdata/current).
   Status SaveRecovery(const RecoveryRecord& record);
   // Moves the record to /recoverdata/done/<plan id>, then deletes the current one.
@@ -56,6 +58,8 @@ class MetaRepository {
  private:
   Status Save(const std::string& key, const std::string& value);
   Result<std::optional<meta::Versioned>> Read(const std::string& key);
+  Result<uint32_t> NextTid();
+  Status SaveNextTid(uint32_t next_tid);
   // Deletes key if it holds the version this nameserver knows.
   Status DeleteKnown(const std::string& key);
 

@@ -143,6 +143,10 @@ class NameServer {
     std::optional<v1::RecoveryInfo> finished;  // plan_id's, when asked and finished
   };
   Result<Recovery> ShowRecovery(const std::string& plan_id);
+  // The metadata lost: table put back as its replicas describe it (same
+  // tid, replicas where they are, none alive, no leader), for RecoverData to
+  // recover. FailedPrecondition when a table of that name or tid exists.
+  Result<v1::TableInfo> RestoreTable(const v1::RestoreTableRequest& request);
 
  private:
   using Clock = std::chrono::steady_clock;

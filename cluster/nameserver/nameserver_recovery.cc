@@ -11,6 +11,7 @@
 #include "cluster/nameserver/nameserver.h"
 #include "cluster/nameserver/op_kinds.h"
 #include "cluster/nameserver/tablet_fanout.h"
+#include "wal/durability.h"
 
 namespace kv::ns {
 
@@ -188,6 +189,54 @@ void NameServer::FinishRecoveryLocked() {
   spdlog::info("recovery {}: finished ({} ops), auto_failover {}", done.plan_id, done.op_ids.size(),
                ConfigValue(config_, "auto_failover"));
   recovery_.reset();
+}
+
+Result<v1::TableInfo> NameServer::RestoreTable(const v1::RestoreTableRequest& request) {
+  std::lock_guard admin(admin_mu_);
+  std::lock_guard lock(mu_);
+  KV_RETURN_IF_ERROR(CheckActiveLocked());
+  const v1::ReplicaTableSettings& settings = request.settings();
+  const std::string& name = request.name();
+  if (name.empty() || request.tid() == 0) return Status::InvalidArgument("a table to restore needs a name and a tid");
+  if (tables_.count(name)) return Status::FailedPrecondition("table " + name + " exists: nothing to restore");
+  for (const auto& [other, table] : tables_) {
+    if (table.tid == request.tid()) {
+      return Status::FailedPrecondition("tid " + std::to_string(request.tid()) + " is table " + other + "'s");
+    }
+  }
+  if (settings.partition_count() == 0 || settings.replica_count() == 0) {
+    return Status::InvalidArgument("table " + name + ": partition and replica counts must be known to restore it");
+  }
+  if (settings.acks() != v1::ACKS_MAJORITY && settings.acks() != v1::ACKS_LEADER) {
+    return Status::InvalidArgument("table " + name + ": unknown acks mode");
+  }
+  KV_ASSIGN_OR_RETURN(wal::Durability durability,
+                      wal::Durability::Resolve(settings.wal_level(), settings.wal_fsync_period_ms()));
+  TableMeta table{.name = name,
+                  .tid = request.tid(),
+                  .state = TableState::kNormal,
+                  .replica_count = settings.replica_count(),
+                  .acks = settings.acks(),
+                  .wal_level = durability.wal_level,
+                  .wal_fsync_period_ms = durability.fsync_period_ms,
+                  .created_at_ms = WallClockMs()};
+  for (uint32_t pid = 0; pid < settings.partition_count(); ++pid) table.partitions.push_back({.pid = pid});
+  for (const v1::RestoreTableRequest::Partition& p : request.partitions()) {
+    if (p.pid() >= settings.partition_count()) {
+      return Status::InvalidArgument("table " + name + " has no pid " + std::to_string(p.pid()));
+    }
+    for (const std::string& endpoint : p.replicas()) {
+      // Not alive, no leader: nothing is served until recoverdata fences and leads each partition.
+      table.partitions[p.pid()].replicas.push_back({.endpoint = endpoint, .role = v1::FOLLOWER, .is_alive = false});
+    }
+  }
+  KV_RETURN_IF_ERROR(PersistedLocked(repository_.ReserveTid(table.tid)));
+  KV_RETURN_IF_ERROR(PersistedLocked(repository_.SaveTable(table)));
+  spdlog::warn("table {} (tid {}) restored from its replicas: {} partitions, {} replicas each; no leader until "
+               "recoverdata recovers it",
+               name, table.tid, table.partitions.size(), table.replica_count);
+  tables_[name] = table;
+  return TableInfoLocked(tables_.at(name));
 }
 
 Status NameServer::FenceTermTask(op::TaskContext& ctx) {

@@ -220,4 +220,12 @@ grpc::Status NameServerService::ShowRecovery(grpc::ServerContext*, const v1::Sho
   });
 }
 
+grpc::Status NameServerService::RestoreTable(grpc::ServerContext*, const v1::RestoreTableRequest* request,
+                                             v1::RestoreTableResponse* response) {
+  return Serve(response, [&] {
+    KV_ASSIGN_OR_RETURN(*response->mutable_table(), core_->RestoreTable(*request));
+    return Status::OK();
+  });
+}
+
 }  // namespace kv::ns

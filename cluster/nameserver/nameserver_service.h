@@ -57,6 +57,8 @@ class NameServerService final : public v1::NameServer::Service {
                            v1::SubmitOpsResponse* response) override;
   grpc::Status ShowRecovery(grpc::ServerContext*, const v1::ShowRecoveryRequest* request,
                             v1::ShowRecoveryResponse* response) override;
+  grpc::Status RestoreTable(grpc::ServerContext*, const v1::RestoreTableRequest* request,
+                            v1::RestoreTableResponse* response) override;
 
  private:
   // Runs handle (which fills response and returns a Status) when this

@@ -104,6 +104,7 @@ v1::ReplicaSpec BaseSpec(const TableMeta& table, uint32_t pid, v1::Role role, ui
   spec.set_wal_level(table.wal_level);
   spec.set_wal_fsync_period_ms(table.wal_fsync_period_ms);
   spec.set_replica_count(table.replica_count);
+  spec.set_partition_count(static_cast<uint32_t>(table.partitions.size()));
   return spec;
 }
 

@@ -190,6 +190,15 @@ Error Partition::FillStatus(bool with_checksum, bool fresh_count, v1::ReplicaSta
   const storage::Descriptor desc = replica_->descriptor();
   status->set_table_name(desc.table);
   status->set_term(desc.term);
+  {
+    const ReplicaSettings kept = settings();
+    v1::ReplicaTableSettings* out = status->mutable_settings();
+    out->set_acks(kept.acks);
+    out->set_wal_level(kept.wal_level);
+    out->set_wal_fsync_period_ms(kept.wal_fsync_period_ms);
+    out->set_replica_count(kept.replica_count);
+    out->set_partition_count(kept.partition_count);
+  }
   const storage::LogPosition last = replica_->LastLogged();
   status->set_last_offset(last.offset);
   status->set_last_term(last.term);

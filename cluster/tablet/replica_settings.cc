@@ -35,6 +35,7 @@ Result<ReplicaSettings> SettingsFromSpec(const v1::ReplicaSpec& spec) {
   s.wal_level = durability.wal_level;
   s.wal_fsync_period_ms = durability.fsync_period_ms;
   s.replica_count = spec.replica_count() == 0 ? static_cast<uint32_t>(spec.followers_size()) + 1 : spec.replica_count();
+  s.partition_count = spec.partition_count();
   if (s.table.empty()) return Status::InvalidArgument("the replica spec names no table");
   if (spec.acks() != v1::ACKS_MAJORITY && spec.acks() != v1::ACKS_LEADER) {
     return Status::InvalidArgument("unknown acks mode " + std::to_string(spec.acks()));
@@ -76,6 +77,7 @@ Result<ReplicaSettings> ReadSettings(const std::string& replica_dir) {
   KV_RETURN_IF_ERROR(number("wal_level", &s.wal_level));
   KV_RETURN_IF_ERROR(number("wal_fsync_period_ms", &s.wal_fsync_period_ms));
   KV_RETURN_IF_ERROR(number("replica_count", &s.replica_count));
+  if (j.contains("partition_count")) KV_RETURN_IF_ERROR(number("partition_count", &s.partition_count));
   if (!j.contains("table") || !j["table"].is_string()) return Status::Corruption(path + ": field table is missing");
   s.table = j["table"].get<std::string>();
   const std::string acks = j.value("acks", std::string());
@@ -95,7 +97,9 @@ Status WriteSettings(const std::string& replica_dir, const ReplicaSettings& s) {
                             {"wal_level", s.wal_level},
                             {"wal_fsync_period_ms", s.wal_fsync_period_ms},
                             {"replica_count", s.replica_count}};
-  return WriteFileAtomic(SettingsPath(replica_dir), j.dump(2) + "\n");
+  nlohmann::json out = j;
+  if (s.partition_count > 0) out["partition_count"] = s.partition_count;
+  return WriteFileAtomic(SettingsPath(replica_dir), out.dump(2) + "\n");
 }
 
 }  // namespace kv::tablet

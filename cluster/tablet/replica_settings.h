@@ -6,7 +6,11 @@
 //
 // File: DATA_DIR/partitions/<tid>_<pid>/settings.json, format_version 1:
 //   {"format_version": 1, "table": "orders", "tid": 7, "pid": 3,
-//    "acks": "majority", "wal_level": 1, "wal_fsync_period_ms": 0, "replica_count": 3}
+//    "acks": "majority", "wal_level": 1, "wal_fsync_period_ms": 0, "replica_count": 3,
+//    "partition_count": 8}
+// partition_count is optional (absent in files written before it, or 0):
+// kept so that a table can be rebuilt from its replicas when the
+// nameserver's metadata is lost (docs/recoverdata.md).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +31,7 @@ struct ReplicaSettings {
   uint32_t wal_level = 1;
   uint32_t wal_fsync_period_ms = 0;
   uint32_t replica_count = 1;
+  uint32_t partition_count = 0;  // 0: unknown (optional in the file)
 
   bool operator==(const ReplicaSettings&) const = default;
   std::string Describe() const;  // "table orders, acks majority, wal_level 1, ..."

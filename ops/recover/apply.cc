@@ -1,5 +1,6 @@
 #include "ops/recover/apply.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <thread>
@@ -47,6 +48,38 @@ v1::RecoverDataRequest RequestOf(const Plan& plan, const ApplySteps& steps) {
     p->set_add(s.add);
   }
   return request;
+}
+
+// The tables of the plan that the collection knows only from their replicas:
+// put back in the nameserver with their tid, settings and replicas.
+Status RestoreUnknownTables(client::Client& client, const Plan& plan, const Collection& fresh, ApplyOutcome* out) {
+  for (const TableSettings& t : fresh.tables) {
+    if (t.source == "nameserver") continue;
+    v1::RestoreTableRequest request;
+    request.set_name(t.name);
+    request.set_tid(t.tid);
+    v1::ReplicaTableSettings* settings = request.mutable_settings();
+    settings->set_acks(t.acks_majority ? v1::ACKS_MAJORITY : v1::ACKS_LEADER);
+    settings->set_wal_level(t.wal_level);
+    settings->set_wal_fsync_period_ms(t.wal_fsync_period_ms);
+    settings->set_partition_count(t.partition_count);
+    uint32_t replica_count = t.replica_count;
+    for (const PartitionPlan& p : plan.partitions) {
+      if (p.tid != t.tid) continue;
+      replica_count = std::max(replica_count, p.replica_count);
+      v1::RestoreTableRequest::Partition* placed = request.add_partitions();
+      placed->set_pid(p.pid);
+      for (const ReplicaDecision& d : p.replicas) placed->add_replicas(d.endpoint);
+    }
+    if (request.partitions_size() == 0) continue;  // not in the plan (--table)
+    settings->set_replica_count(replica_count);
+    KV_ASSIGN_OR_RETURN(v1::TableInfo restored, client.RestoreTable(request));
+    out->restored.push_back("table " + restored.name() + " (tid " + std::to_string(restored.tid()) + ", " +
+                            std::to_string(restored.partition_count()) + " partitions x " +
+                            std::to_string(restored.replica_count()) +
+                            " replicas) put back from its replicas: the nameserver did not know it");
+  }
+  return Status::OK();
 }
 
 // Follows op_ids until each is final or the wait ends.
@@ -124,6 +157,7 @@ Result<ApplyOutcome> Apply(client::Client& client, const Plan& plan, const Colle
     }
     if (out.steps.partitions.empty()) return out;
     if (options.confirm && !options.confirm(out.steps)) return Status::Aborted("nothing applied: not confirmed");
+    KV_RETURN_IF_ERROR(RestoreUnknownTables(client, plan, fresh, &out));
   }
   if (out.steps.partitions.empty()) return out;
   KV_ASSIGN_OR_RETURN(client::Client::SubmittedOps submitted, client.RecoverData(RequestOf(plan, out.steps)));

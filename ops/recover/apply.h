@@ -6,7 +6,9 @@
 // and the changes are named). Then one kRecoverDataOP per partition
 // (apply_steps.h), followed until every op is final or the wait ends; the
 // ops go on in the nameserver when this process stops, and the same command
-// again follows them instead of submitting new ones.
+// again follows them instead of submitting new ones. A table the nameserver
+// does not know (its metadata was lost) is first put back as its replicas
+// describe it (RestoreTable), then recovered like the others.
 #pragma once
 
 #include <chrono>
@@ -39,6 +41,9 @@ struct ApplyOptions {
 struct ApplyOutcome {
   ApplySteps steps;
   bool resumed = false;
+  // Tables the nameserver did not know (its metadata was lost), put back from
+  // their replicas' settings before anything else: one line each.
+  std::vector<std::string> restored;
   std::vector<uint64_t> op_ids;
   std::vector<std::string> refused;  // partitions the nameserver did not take, one line each
   std::vector<std::string> failed;   // partitions whose op failed or was canceled, with its error

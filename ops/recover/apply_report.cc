@@ -40,6 +40,7 @@ void PrintApplied(const ApplyOutcome& o, FILE* out) {
   std::fprintf(out, "applied%s: %zu of %zu partitions recovered, %zu failed, %zu refused, %zu held%s\n",
                o.resumed ? " (resumed)" : "", o.done, o.steps.partitions.size(), o.failed.size(), o.refused.size(),
                o.steps.held.size(), o.waited_out ? "; stopped waiting: the ops go on (showopstatus)" : "");
+  for (const std::string& r : o.restored) std::fprintf(out, "  restored: %s\n", r.c_str());
   for (const std::string& f : o.failed) std::fprintf(out, "  failed: %s\n", f.c_str());
   for (const std::string& r : o.refused) std::fprintf(out, "  refused: %s\n", r.c_str());
   for (const std::string& h : o.steps.held) std::fprintf(out, "  held: %s\n", h.c_str());
@@ -73,7 +74,7 @@ nlohmann::json AppliedJson(const Plan& plan, const ApplyOutcome& o) {
                           {"add", s.add},
                           {"note", s.note}});
   }
-  return {{"plan_id", plan.id},  {"resumed", o.resumed}, {"op_ids", o.op_ids},         {"done", o.done},
+  return {{"plan_id", plan.id},  {"resumed", o.resumed}, {"restored", o.restored}, {"op_ids", o.op_ids},         {"done", o.done},
           {"failed", o.failed},  {"refused", o.refused}, {"held", o.steps.held},       {"healthy", o.steps.healthy},
           {"waited_out", o.waited_out}, {"partitions", partitions}, {"complete", AppliedAll(o)}};
 }

@@ -80,6 +80,9 @@ Result<TableSettings> TableFromJson(const json& j, const std::string& where) {
   if (acks != "majority" && acks != "leader") return Status::Corruption(where + ": unknown acks '" + acks + "'");
   t.acks_majority = acks == "majority";
   KV_ASSIGN_OR_RETURN(t.source, JsonField<std::string>(j, "source", where));
+  // Optional: collect files written before they were kept.
+  t.wal_level = j.value("wal_level", 1u);
+  t.wal_fsync_period_ms = j.value("wal_fsync_period_ms", 0u);
   return t;
 }
 
@@ -232,7 +235,8 @@ std::string CollectionToJsonLines(const Collection& c) {
   }
   for (const TableSettings& t : c.tables) {
     line({{"type", "table"}, {"name", t.name}, {"tid", t.tid}, {"partition_count", t.partition_count},
-          {"replica_count", t.replica_count}, {"acks", t.acks_majority ? "majority" : "leader"}, {"source", t.source}});
+          {"replica_count", t.replica_count}, {"acks", t.acks_majority ? "majority" : "leader"},
+          {"wal_level", t.wal_level}, {"wal_fsync_period_ms", t.wal_fsync_period_ms}, {"source", t.source}});
   }
   for (const Placement& p : c.placements) {
     json replicas = json::array();

@@ -71,7 +71,8 @@ struct CollectedTablet {
 };
 
 // A table's settings, where they came from: "nameserver", or "replicas" (the
-// replicas' settings.json; the partition count then is the highest pid seen + 1).
+// replicas' settings.json; the partition count then is the one they keep, or
+// the highest pid seen + 1 when none keeps it).
 struct TableSettings {
   std::string name;
   uint32_t tid = 0;
@@ -79,6 +80,8 @@ struct TableSettings {
   uint32_t replica_count = 0;  // 0: unknown
   bool acks_majority = true;   // false: acks leader (a write is acknowledged by the leader alone)
   std::string source;
+  uint32_t wal_level = 1;
+  uint32_t wal_fsync_period_ms = 0;
 };
 
 // The nameserver's metadata of one partition: who it lists, and as what.

@@ -133,7 +133,11 @@ Result<Collection> ParseInspectTabletReport(std::string_view text, const std::st
       const json& s = j.contains("settings") ? j["settings"] : json(nullptr);
       if (s.is_object()) {
         t.replica_count = std::max<uint32_t>(t.replica_count, uint32_t(OptionalNumber(s, "replica_count").value_or(0)));
+        t.partition_count =
+            std::max<uint32_t>(t.partition_count, uint32_t(OptionalNumber(s, "partition_count").value_or(0)));
         t.acks_majority = StringOr(s, "acks", "majority") != "leader";
+        t.wal_level = uint32_t(OptionalNumber(s, "wal_level").value_or(1));
+        t.wal_fsync_period_ms = uint32_t(OptionalNumber(s, "wal_fsync_period_ms").value_or(0));
       }
     }
     c.replicas.push_back(std::move(r));

@@ -26,12 +26,32 @@ Result<std::unique_ptr<client::Client>> ConnectWith(const std::vector<std::strin
 
 void AddTable(const v1::TableInfo& t, Collection* c) {
   c->tables.push_back({t.name(), t.tid(), t.partition_count(), t.replica_count(), t.acks() != v1::ACKS_LEADER,
-                       "nameserver"});
+                       "nameserver", t.wal_level(), t.wal_fsync_period_ms()});
   for (const v1::PartitionInfo& p : t.partitions()) {
     Placement placement{t.name(), t.tid(), p.pid(), p.term(), p.leader(), {}};
     for (const v1::ReplicaInfo& r : p.replicas()) placement.replicas.push_back({r.endpoint(), r.is_alive()});
     c->placements.push_back(std::move(placement));
   }
+}
+
+// A table the nameserver does not know (its metadata was lost), as its
+// replicas keep its settings; the nameserver's own settings win (AddTable
+// runs first, and a table it knows is left alone).
+void InferTable(const v1::ReplicaStatus& s, Collection* c) {
+  if (!s.has_settings() || s.table_name().empty()) return;
+  const uint32_t tid = s.partition().tid();
+  auto it = std::find_if(c->tables.begin(), c->tables.end(), [&](const TableSettings& t) { return t.tid == tid; });
+  if (it == c->tables.end()) {
+    c->tables.push_back({s.table_name(), tid, 0, 0, true, "replicas"});
+    it = c->tables.end() - 1;
+  }
+  if (it->source != "replicas") return;
+  const v1::ReplicaTableSettings& kept = s.settings();
+  it->partition_count = std::max({it->partition_count, kept.partition_count(), s.partition().pid() + 1});
+  it->replica_count = std::max(it->replica_count, kept.replica_count());
+  it->acks_majority = kept.acks() != v1::ACKS_LEADER;
+  it->wal_level = kept.wal_level() == 0 ? 1 : kept.wal_level();
+  it->wal_fsync_period_ms = kept.wal_fsync_period_ms();
 }
 
 // One answered tablet into the collection. A replica being loaded has no
@@ -57,6 +77,7 @@ void AddTablet(const std::string& endpoint, const std::vector<v1::ReplicaStatus>
     r.source = Source::kOnline;
     r.origin = "GetStatus";
     c->replicas.push_back(std::move(r));
+    InferTable(s, c);
   }
   if (!loading) c->tablets.push_back({endpoint, "", Source::kOnline, "GetStatus"});
 }
