@@ -1,5 +1,5 @@
 // The pieces of `ops` that read what the operator typed and format what it
-// shows: nameserver lists (flag and $KV_NS), acks, ages, showtable rows, and
+// shows: nameserver lists (flag and $KV_NS), ages, showtable rows, and
 // the confirmation prompt.
 #include <catch2/catch.hpp>
 
@@ -8,7 +8,7 @@
 #include "ops/confirm.h"
 #include "ops/endpoints.h"
 #include "cli/command.h"
-#include "ops/format.h"
+#include "ops/display.h"
 
 using namespace kv;
 using namespace kv::ops;
@@ -52,14 +52,6 @@ TEST_CASE("ages read like OpenMLDB's: the largest whole unit", "[ops]") {
   CHECK(HumanAge(7 * 60'000 + 5'000) == "7m");
   CHECK(HumanAge(3 * 3'600'000 + 59 * 60'000) == "3h");
   CHECK(HumanAge(2 * 86'400'000ull + 5) == "2d");
-}
-
-TEST_CASE("acks are leader or majority", "[ops]") {
-  CHECK(*ParseAcks("leader") == v1::ACKS_LEADER);
-  CHECK(*ParseAcks("majority") == v1::ACKS_MAJORITY);
-  CHECK(ParseAcks("all").status().IsInvalidArgument());
-  CHECK(AcksName(v1::ACKS_LEADER) == "leader");
-  CHECK(AcksName(v1::ACKS_MAJORITY) == "majority");
 }
 
 TEST_CASE("showtable rows: one per replica, by table and pid, leader first", "[ops]") {
