@@ -13,26 +13,6 @@
 using namespace kv;
 using namespace kv::ops;
 
-TEST_CASE("nameserver lists are HOST:PORT, comma separated", "[ops]") {
-  auto one = ParseEndpointList("127.0.0.1:7000");
-  REQUIRE(one.ok());
-  CHECK(*one == std::vector<std::string>{"127.0.0.1:7000"});
-  auto two = ParseEndpointList("a:1,b:65535,");
-  REQUIRE(two.ok());
-  CHECK(*two == std::vector<std::string>{"a:1", "b:65535"});
-  for (const char* bad : {"", ",", "nohost", ":7000", "h:", "h:0", "h:65536", "h:12x", "h:-1"}) {
-    INFO(bad);
-    CHECK(ParseEndpointList(bad).status().IsInvalidArgument());
-  }
-}
-
-TEST_CASE("a tablet's endpoint is HOST:PORT, and its error says it is a tablet's", "[ops]") {
-  CHECK(CheckEndpoint("127.0.0.1:9921", "tablet").ok());
-  const Status bad = CheckEndpoint("127.0.0.1", "tablet");
-  CHECK(bad.IsInvalidArgument());
-  CHECK_THAT(bad.message(), Catch::StartsWith("bad tablet endpoint '127.0.0.1'"));
-}
-
 TEST_CASE("the --ns flag wins over $KV_NS, neither is a usage error", "[ops]") {
   CHECK(*ResolveNameservers("a:1", "b:2") == std::vector<std::string>{"a:1"});
   CHECK(*ResolveNameservers("", "b:2,c:3") == std::vector<std::string>{"b:2", "c:3"});
