@@ -21,9 +21,9 @@
 #include "cli/parse_flags.h"
 #include "cluster/client/kv_client.h"
 #include "cluster/client/mutex_checks.h"
+#include "cluster/proto/enum_names.h"
 #include "common/file.h"
 #include "ops/endpoints.h"
-#include "ops/format.h"
 #include "ops/playground/playground.h"
 
 namespace {
@@ -37,7 +37,7 @@ struct Flags {
   int playground = 0;
   std::string bin_dir;
   std::string table;
-  std::string acks = "majority";
+  std::string acks = kv::names::AcksName(kv::v1::ACKS_MAJORITY);
   int wal_level = 1;
   int partitions = 8;
   int replicas = 3;
@@ -86,8 +86,12 @@ int Bench(const Flags& flags, const std::vector<std::string>& nameservers, const
   auto clients = Connect(nameservers, flags.clients);
   if (!clients.ok()) return std::fprintf(stderr, "kv-bench: %s\n", clients.status().message().c_str()), 1;
   kv::client::Client& admin = *clients->front();
-  auto acks = kv::ops::ParseAcks(flags.acks);
-  if (!acks.ok()) return std::fprintf(stderr, "kv-bench: %s\n", acks.status().message().c_str()), 2;
+  const std::optional<kv::v1::Acks> acks = kv::names::ParseAcks(flags.acks);
+  if (!acks) {
+    std::fprintf(stderr, "kv-bench: --acks must be %s, not '%s'\n", kv::names::AcksChoices().c_str(),
+                 flags.acks.c_str());
+    return 2;
+  }
   const std::string table =
       flags.table.empty() ? "bench_" + kv::UtcTimestampCompact() + "_" + std::to_string(::getpid()) : flags.table;
   kv::v1::CreateTableRequest request;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cli/parse_flags.h"
 #include "common/file.h"
 #include "ops/recover/collection.h"
 #include "ops/recover/output_file.h"
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   std::string write_collect;
   app.add_option("--partitions", partitions, "partitions to generate")->capture_default_str();
   app.add_option("--write-collect", write_collect, "keep the generated collect file here (refused when it exists)");
-  CLI11_PARSE(app, argc, argv);
+  if (auto code = kv::cli::ParseFlagsOrExit(app, argc, argv)) return *code;
 
   const std::string text = CollectionToJsonLines(Generate(partitions));
   if (!write_collect.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "cli/endpoints.h"
 #include "ops/endpoints.h"
 #include "ops/exit_status.h"
 
@@ -10,7 +11,8 @@ namespace kv::ops {
 
 void ClusterCommand::AddFlags(CLI::App* app) {
   app->add_option("--ns", ns_, std::string("nameserver endpoints HOST:PORT[,HOST:PORT] (default: $") + kNsEnv + ")")
-      ->type_name("ENDPOINTS");
+      ->type_name("ENDPOINTS")
+      ->check(cli::EndpointListValidator("nameserver"));
   app->add_option("--timeout-ms", timeout_ms_, "give up after this long, retries included")
       ->type_name("MS")
       ->capture_default_str();

@@ -2,8 +2,9 @@
 // [--wal-level 1|2] [--wal-fsync-period-ms MS]`: the nameserver places the
 // partitions; prints where each replica went.
 #include "cli/table.h"
+#include "cluster/proto/enum_names.h"
 #include "ops/cluster_command.h"
-#include "ops/format.h"
+#include "ops/display.h"
 #include "wal/durability.h"
 
 namespace kv::ops {
@@ -40,7 +41,7 @@ class CreateTableCommand : public ClusterCommand {
     const v1::TableInfo& t = *created;
     if (!common.json) {
       std::printf("created table '%s' (tid %u): %u partitions x %u replicas, acks %s, wal_level %u\n",
-                  t.name().c_str(), t.tid(), t.partition_count(), t.replica_count(), AcksName(t.acks()).c_str(),
+                  t.name().c_str(), t.tid(), t.partition_count(), t.replica_count(), names::AcksName(t.acks()).c_str(),
                   t.wal_level());
     }
     PrintReplicaRows(ReplicaRows({t}), common.json);
@@ -59,8 +60,9 @@ class CreateTableCommand : public ClusterCommand {
     request.set_partitions(static_cast<uint32_t>(partitions_));
     if (replicas_flag_->count() > 0 && replicas_ < 1) return Status::InvalidArgument("--replicas must be at least 1");
     request.set_replicas(static_cast<uint32_t>(replicas_));
-    KV_ASSIGN_OR_RETURN(v1::Acks acks, ParseAcks(acks_));
-    request.set_acks(acks);
+    const std::optional<v1::Acks> acks = names::ParseAcks(acks_);
+    if (!acks) return Status::InvalidArgument("--acks must be " + names::AcksChoices() + ", not '" + acks_ + "'");
+    request.set_acks(*acks);
     if (wal_level_flag_->count() > 0) {
       KV_RETURN_IF_ERROR(wal::CheckWalLevel(wal_level_).WithContext("--wal-level"));
     }
@@ -72,7 +74,7 @@ class CreateTableCommand : public ClusterCommand {
 
   std::string name_;
   int partitions_ = 0, replicas_ = 0, wal_level_ = 0, fsync_period_ms_ = 0;
-  std::string acks_ = "majority";
+  std::string acks_ = names::AcksName(v1::ACKS_MAJORITY);
   CLI::Option* partitions_flag_ = nullptr;
   CLI::Option* replicas_flag_ = nullptr;
   CLI::Option* wal_level_flag_ = nullptr;

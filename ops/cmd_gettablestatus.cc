@@ -2,7 +2,7 @@
 // own view of its replicas (GetStatus): role, term, last (term, offset),
 // applied offset, record count, state (kTableNormal / kTableLoading), lease.
 #include "ops/exit_status.h"
-#include "ops/format.h"
+#include "ops/display.h"
 #include "ops/tablet_command.h"
 
 namespace kv::ops {

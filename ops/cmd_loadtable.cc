@@ -3,7 +3,7 @@
 // its folder partitions/<TID>_<PID>, put back by the operator, without a
 // restart (LoadReplica); it leads only once the nameserver says so.
 #include "ops/exit_status.h"
-#include "ops/format.h"
+#include "ops/display.h"
 #include "ops/tablet_command.h"
 
 namespace kv::ops {

@@ -5,7 +5,7 @@
 
 #include "cli/table.h"
 #include "ops/cluster_command.h"
-#include "ops/format.h"
+#include "ops/display.h"
 
 namespace kv::ops {
 namespace {

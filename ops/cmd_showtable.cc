@@ -3,8 +3,9 @@
 #include <cstdio>
 
 #include "cli/table.h"
+#include "cluster/proto/enum_names.h"
 #include "ops/cluster_command.h"
-#include "ops/format.h"
+#include "ops/display.h"
 
 namespace kv::ops {
 namespace {
@@ -22,7 +23,7 @@ class ShowTableCommand : public ClusterCommand {
     if (!tables.ok()) return Fail(tables.status());
     for (const v1::TableInfo& t : *tables) {
       // A table still being created (or dropped, or whose creation failed) says so.
-      if (!t.state().empty() && t.state() != "kTableNormal") {
+      if (!t.state().empty() && t.state() != names::TableStateName(names::TableState::kNormal)) {
         std::fprintf(stderr, "note: table '%s' is %s\n", t.name().c_str(), t.state().c_str());
       }
     }

@@ -1,7 +1,7 @@
 // `ops showtablet`: the tablets the nameserver knows, their state and age.
 #include "cli/table.h"
 #include "ops/cluster_command.h"
-#include "ops/format.h"
+#include "ops/display.h"
 
 namespace kv::ops {
 namespace {

@@ -2,23 +2,23 @@
 
 #include <chrono>
 
+#include "cli/endpoints.h"
 #include "cluster/client/errors.h"
-#include "ops/endpoints.h"
 #include "ops/exit_status.h"
 
 namespace kv::ops {
 
 void TabletCommand::AddFlags(CLI::App* app) {
-  app->add_option("endpoint", endpoint_, "the tablet to ask (HOST:PORT)")->required();
+  app->add_option("endpoint", endpoint_, "the tablet to ask (HOST:PORT)")
+      ->required()
+      ->check(cli::EndpointValidator("tablet"));
   app->add_option("--timeout-ms", timeout_ms_, "give up after this long")->type_name("MS")->capture_default_str();
   AddCommandFlags(app);
 }
 
 int TabletCommand::Run(const cli::CommonFlags& common) {
   if (timeout_ms_ <= 0) return Fail(Status::InvalidArgument("--timeout-ms must be positive"));
-  Status usage = CheckEndpoint(endpoint_, "tablet");
-  if (usage.ok()) usage = CheckUsage();
-  if (!usage.ok()) return Fail(usage);
+  if (Status usage = CheckUsage(); !usage.ok()) return Fail(usage);
   return RunWith(channels_.Tablet(endpoint_), common);
 }
 

@@ -1,5 +1,5 @@
 // The pieces of `ops` that read what the operator typed and format what it
-// shows: nameserver lists (flag and $KV_NS), acks, ages, showtable rows, and
+// shows: nameserver lists (flag and $KV_NS), ages, showtable rows, and
 // the confirmation prompt.
 #include <catch2/catch.hpp>
 
@@ -8,30 +8,10 @@
 #include "ops/confirm.h"
 #include "ops/endpoints.h"
 #include "cli/command.h"
-#include "ops/format.h"
+#include "ops/display.h"
 
 using namespace kv;
 using namespace kv::ops;
-
-TEST_CASE("nameserver lists are HOST:PORT, comma separated", "[ops]") {
-  auto one = ParseEndpointList("127.0.0.1:7000");
-  REQUIRE(one.ok());
-  CHECK(*one == std::vector<std::string>{"127.0.0.1:7000"});
-  auto two = ParseEndpointList("a:1,b:65535,");
-  REQUIRE(two.ok());
-  CHECK(*two == std::vector<std::string>{"a:1", "b:65535"});
-  for (const char* bad : {"", ",", "nohost", ":7000", "h:", "h:0", "h:65536", "h:12x", "h:-1"}) {
-    INFO(bad);
-    CHECK(ParseEndpointList(bad).status().IsInvalidArgument());
-  }
-}
-
-TEST_CASE("a tablet's endpoint is HOST:PORT, and its error says it is a tablet's", "[ops]") {
-  CHECK(CheckEndpoint("127.0.0.1:9921", "tablet").ok());
-  const Status bad = CheckEndpoint("127.0.0.1", "tablet");
-  CHECK(bad.IsInvalidArgument());
-  CHECK_THAT(bad.message(), Catch::StartsWith("bad tablet endpoint '127.0.0.1'"));
-}
 
 TEST_CASE("the --ns flag wins over $KV_NS, neither is a usage error", "[ops]") {
   CHECK(*ResolveNameservers("a:1", "b:2") == std::vector<std::string>{"a:1"});
@@ -52,14 +32,6 @@ TEST_CASE("ages read like OpenMLDB's: the largest whole unit", "[ops]") {
   CHECK(HumanAge(7 * 60'000 + 5'000) == "7m");
   CHECK(HumanAge(3 * 3'600'000 + 59 * 60'000) == "3h");
   CHECK(HumanAge(2 * 86'400'000ull + 5) == "2d");
-}
-
-TEST_CASE("acks are leader or majority", "[ops]") {
-  CHECK(*ParseAcks("leader") == v1::ACKS_LEADER);
-  CHECK(*ParseAcks("majority") == v1::ACKS_MAJORITY);
-  CHECK(ParseAcks("all").status().IsInvalidArgument());
-  CHECK(AcksName(v1::ACKS_LEADER) == "leader");
-  CHECK(AcksName(v1::ACKS_MAJORITY) == "majority");
 }
 
 TEST_CASE("showtable rows: one per replica, by table and pid, leader first", "[ops]") {

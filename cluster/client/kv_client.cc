@@ -1,8 +1,8 @@
 #include "cluster/client/kv_client.h"
 
-#include <grpcpp/client_context.h>
-
 #include <type_traits>
+
+#include "cluster/client/client_impl.h"
 
 namespace kv::client {
 
@@ -18,13 +18,14 @@ Result<std::unique_ptr<Client>> Client::Connect(ClientOptions options) {
 
 Client::Client(ClientOptions options)
     : options_(std::move(options)),
-      nameservers_(options_.nameservers, &channels_),
-      writes_(channels_),
-      routes_([this](const std::string& table) { return FetchRoute(table); }) {}
+      impl_(std::make_unique<Impl>(options_, [this](const std::string& table) { return FetchRoute(table); })) {}
+
+Client::~Client() = default;
 
 template <typename T, typename Attempt>
-Result<T> Client::OnRoute(const std::string& table, const std::string& what, RetryBudget& budget, Attempt attempt) {
-  KV_ASSIGN_OR_RETURN(RoutePtr route, routes_.Get(table));
+Result<T> Client::Impl::OnRoute(const std::string& table, const std::string& what, RetryBudget& budget,
+                                Attempt attempt) {
+  KV_ASSIGN_OR_RETURN(RoutePtr route, routes.Get(table));
   while (true) {
     Outcome<T> outcome = attempt(*route);
     if (outcome.done()) {
@@ -33,7 +34,7 @@ Result<T> Client::OnRoute(const std::string& table, const std::string& what, Ret
       return std::move(result);
     }
     if (!budget.WaitBeforeRetry()) return GaveUp(what, budget.attempts(), budget.elapsed(), outcome.why());
-    auto fresh = routes_.Refresh(table, route);
+    auto fresh = routes.Refresh(table, route);
     if (!fresh.ok()) {
       if (fresh.status().IsNotFound()) return fresh.status();  // dropped meanwhile
       // The nameserver did not answer in time: keep the old route and try again.
@@ -44,8 +45,8 @@ Result<T> Client::OnRoute(const std::string& table, const std::string& what, Ret
 }
 
 template <typename T, typename Request, typename Response, typename Convert>
-Outcome<T> Client::CallLeader(const TableRoute& route, uint32_t pid, TabletMethod<Request, Response> method,
-                              Request request, RetryBudget& budget, Convert convert) {
+Outcome<T> Client::Impl::CallLeader(const TableRoute& route, uint32_t pid, TabletMethod<Request, Response> method,
+                                    Request request, RetryBudget& budget, Convert convert) {
   if (pid >= route.partitions.size()) {
     return Outcome<T>::Done(
         Status::FailedPrecondition("table '" + route.name + "' changed its partition count during the call"));
@@ -59,12 +60,12 @@ Outcome<T> Client::CallLeader(const TableRoute& route, uint32_t pid, TabletMetho
   grpc::Status sent;
   if constexpr (std::is_same_v<Request, v1::WriteRequest>) {
     // Concurrent writes to one leader share an RPC (WriteMulti); this one's answer is its own.
-    sent = writes_.To(leader).Call(std::move(request), budget.RpcDeadline(), &response);
+    sent = writes.To(leader).Call(std::move(request), budget.RpcDeadline(), &response);
   } else {
     constexpr bool reads_data = std::is_same_v<Request, v1::ScanRequest> || std::is_same_v<Request, v1::CountRequest>;
     grpc::ClientContext context;
     context.set_deadline(budget.RpcDeadline(reads_data ? RpcWork::kScan : RpcWork::kPoint));
-    sent = (channels_.Tablet(leader).*method)(&context, request, &response);
+    sent = (channels.Tablet(leader).*method)(&context, request, &response);
   }
   const std::string at = where + " at " + leader;
   if (!sent.ok()) {
@@ -80,7 +81,7 @@ Outcome<T> Client::CallLeader(const TableRoute& route, uint32_t pid, TabletMetho
 Result<WriteAck> Client::Write(const std::string& table, const std::vector<WriteOp>& ops, const std::string& what) {
   if (ops.empty()) return Status::InvalidArgument(what + ": no ops");
   RetryBudget budget(options_.retry);
-  return OnRoute<WriteAck>(table, what, budget, [&](const TableRoute& route) {
+  return impl_->OnRoute<WriteAck>(table, what, budget, [&](const TableRoute& route) {
     const uint32_t pid = route.PartitionOf(ops.front().key);
     v1::WriteRequest request;
     request.set_term(route.partitions[pid].term);
@@ -95,10 +96,10 @@ Result<WriteAck> Client::Write(const std::string& table, const std::vector<Write
       w->set_key(op.key);
       if (op.type == WriteOp::Type::kPut) w->set_value(op.value);
     }
-    return CallLeader<WriteAck>(route, pid, &v1::Tablet::Stub::Write, std::move(request), budget,
-                                [pid](const v1::WriteResponse& r) -> Result<WriteAck> {
-                                  return WriteAck{pid, r.offset(), r.term()};
-                                });
+    return impl_->CallLeader<WriteAck>(route, pid, &v1::Tablet::Stub::Write, std::move(request), budget,
+                                       [pid](const v1::WriteResponse& r) -> Result<WriteAck> {
+                                         return WriteAck{pid, r.offset(), r.term()};
+                                       });
   });
 }
 
@@ -118,13 +119,12 @@ Result<std::optional<std::string>> Client::Get(const std::string& table, const s
   const std::string what = "get from table '" + table + "'";
   RetryBudget budget(options_.retry);
   using Value = std::optional<std::string>;
-  return OnRoute<Value>(table, what, budget, [&](const TableRoute& route) {
+  return impl_->OnRoute<Value>(table, what, budget, [&](const TableRoute& route) {
     v1::GetRequest request;
     request.set_key(key);
-    return CallLeader<Value>(route, route.PartitionOf(key), &v1::Tablet::Stub::Get, std::move(request), budget,
-                             [](const v1::GetResponse& r) -> Result<Value> {
-                               return r.found() ? Value(r.value()) : Value();
-                             });
+    return impl_->CallLeader<Value>(
+        route, route.PartitionOf(key), &v1::Tablet::Stub::Get, std::move(request), budget,
+        [](const v1::GetResponse& r) -> Result<Value> { return r.found() ? Value(r.value()) : Value(); });
   });
 }
 
@@ -132,26 +132,28 @@ Result<ScanPage> Client::ScanPartition(const std::string& table, uint32_t pid, c
                                        const std::string& to, uint32_t limit) {
   const std::string what = "scan table '" + table + "'";
   RetryBudget budget(options_.retry);
-  return OnRoute<ScanPage>(table, what, budget, [&](const TableRoute& route) {
+  return impl_->OnRoute<ScanPage>(table, what, budget, [&](const TableRoute& route) {
     v1::ScanRequest request;
     request.set_from_key(from);
     request.set_to_key(to);
     request.set_limit(limit);
-    return CallLeader<ScanPage>(route, pid, &v1::Tablet::Stub::Scan, std::move(request), budget,
-                                [](const v1::ScanResponse& r) -> Result<ScanPage> {
-                                  ScanPage page;
-                                  page.more = r.more();
-                                  page.entries.reserve(r.entries_size());
-                                  for (const v1::KeyValue& kv : r.entries()) page.entries.push_back({kv.key(), kv.value()});
-                                  return page;
-                                });
+    return impl_->CallLeader<ScanPage>(route, pid, &v1::Tablet::Stub::Scan, std::move(request), budget,
+                                       [](const v1::ScanResponse& r) -> Result<ScanPage> {
+                                         ScanPage page;
+                                         page.more = r.more();
+                                         page.entries.reserve(r.entries_size());
+                                         for (const v1::KeyValue& kv : r.entries()) {
+                                           page.entries.push_back({kv.key(), kv.value()});
+                                         }
+                                         return page;
+                                       });
   });
 }
 
 Status Client::ScanEach(const std::string& table, const std::string& from, const std::string& to, uint64_t limit,
                         const std::function<void(const KeyValue&)>& visit) {
   if (!to.empty() && to <= from) return Status::OK();  // an empty range
-  KV_ASSIGN_OR_RETURN(RoutePtr route, routes_.Get(table));
+  KV_ASSIGN_OR_RETURN(RoutePtr route, impl_->routes.Get(table));
   MergedScan scan(static_cast<uint32_t>(route->partitions.size()), from, limit,
                   [&](uint32_t pid, const std::string& page_from, uint32_t page_limit) {
                     return ScanPartition(table, pid, page_from, to, page_limit);
@@ -172,16 +174,14 @@ Result<std::vector<KeyValue>> Client::Scan(const std::string& table, const std::
 
 Result<uint64_t> Client::Count(const std::string& table) {
   const std::string what = "count table '" + table + "'";
-  KV_ASSIGN_OR_RETURN(RoutePtr route, routes_.Get(table));
+  KV_ASSIGN_OR_RETURN(RoutePtr route, impl_->routes.Get(table));
   uint64_t total = 0;
   for (uint32_t pid = 0; pid < route->partitions.size(); ++pid) {
     RetryBudget budget(options_.retry);
-    KV_ASSIGN_OR_RETURN(uint64_t count, OnRoute<uint64_t>(table, what, budget, [&](const TableRoute& r) {
-                          return CallLeader<uint64_t>(r, pid, &v1::Tablet::Stub::Count, v1::CountRequest(), budget,
-                                                      [](const v1::CountResponse& c) -> Result<uint64_t> {
-                                                        return c.count();
-                                                      });
-                        }));
+    KV_ASSIGN_OR_RETURN(uint64_t count, impl_->OnRoute<uint64_t>(table, what, budget, [&](const TableRoute& r) {
+      return impl_->CallLeader<uint64_t>(r, pid, &v1::Tablet::Stub::Count, v1::CountRequest(), budget,
+                                         [](const v1::CountResponse& c) -> Result<uint64_t> { return c.count(); });
+    }));
     total += count;
   }
   return total;
@@ -195,7 +195,7 @@ Result<std::vector<v1::ReplicaStatus>> Client::TabletStatus(const std::string& e
   context.set_deadline(budget.overall_deadline());  // a checksum scans every replica's data
   v1::GetStatusResponse response;
   const std::string what = "status of tablet " + endpoint;
-  KV_RETURN_IF_ERROR(FromGrpc(channels_.Tablet(endpoint).GetStatus(&context, request, &response), what));
+  KV_RETURN_IF_ERROR(FromGrpc(impl_->channels.Tablet(endpoint).GetStatus(&context, request, &response), what));
   KV_RETURN_IF_ERROR(FromError(response.error(), what));
   return std::vector<v1::ReplicaStatus>(response.replicas().begin(), response.replicas().end());
 }

@@ -14,6 +14,9 @@
 // WriteMulti RPC per round trip (tablet_pipes.h); each still gets its own
 // answer, retries and deadline. So one Client shared by the threads batches
 // best.
+//
+// This header includes no gRPC header (its parts are behind it, in
+// client_impl.h); the protobuf messages of its API come from kv.pb.h.
 #pragma once
 
 #include <cstdint>
@@ -24,13 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "cluster/client/channels.h"
-#include "cluster/client/errors.h"
-#include "cluster/client/nameserver_caller.h"
 #include "cluster/client/retry.h"
-#include "cluster/client/routing.h"
+#include "cluster/client/routing.h"  // PartitionOf: which keys a Batch may hold together
 #include "cluster/client/scan_merge.h"
-#include "cluster/client/tablet_pipes.h"
 #include "cluster/proto/kv.pb.h"
 #include "common/status.h"
 
@@ -62,6 +61,7 @@ class Client {
  public:
   // InvalidArgument without a nameserver. Connects lazily, on the first call.
   static Result<std::unique_ptr<Client>> Connect(ClientOptions options);
+  ~Client();
 
   // --- Data. A table that does not exist is NotFound.
   Result<WriteAck> Put(const std::string& table, const std::string& key, const std::string& value);
@@ -126,28 +126,17 @@ class Client {
   const ClientOptions& options() const { return options_; }
 
  private:
-  template <typename Request, typename Response>
-  using TabletMethod = grpc::Status (v1::Tablet::Stub::*)(grpc::ClientContext*, const Request&, Response*);
+  struct Impl;  // client_impl.h
 
   explicit Client(ClientOptions options);
 
-  // Runs attempt(route) until it is done, refreshing the route between tries.
-  template <typename T, typename Attempt>
-  Result<T> OnRoute(const std::string& table, const std::string& what, RetryBudget& budget, Attempt attempt);
-  // One call to the leader of partition pid; convert turns the answer into T.
-  template <typename T, typename Request, typename Response, typename Convert>
-  Outcome<T> CallLeader(const TableRoute& route, uint32_t pid, TabletMethod<Request, Response> method,
-                        Request request, RetryBudget& budget, Convert convert);
   Result<WriteAck> Write(const std::string& table, const std::vector<WriteOp>& ops, const std::string& what);
   Result<ScanPage> ScanPartition(const std::string& table, uint32_t pid, const std::string& from,
                                  const std::string& to, uint32_t limit);
   Result<v1::TableInfo> FetchRoute(const std::string& table);
 
   const ClientOptions options_;
-  Channels channels_;
-  NameServerCaller nameservers_;
-  TabletPipes<WriteCalls> writes_;  // per leader: the writes of every thread, coalesced
-  RouteCache routes_;
+  const std::unique_ptr<Impl> impl_;
 };
 
 // "table 't1' does not exist": the one wording for a missing table.

@@ -1,6 +1,8 @@
 // The Client's administrative calls: all go to the active nameserver.
 #include "cluster/client/kv_client.h"
 
+#include "cluster/client/client_impl.h"
+
 namespace kv::client {
 namespace {
 
@@ -35,9 +37,9 @@ Result<v1::TableInfo> Client::FetchRoute(const std::string& table) {
 
 Result<v1::TableInfo> Client::CreateTable(const v1::CreateTableRequest& request) {
   RetryBudget budget(options_.retry);
-  auto created = nameservers_.Call(&v1::NameServer::Stub::CreateTable, request, NsCallKind::kOnce, budget,
-                                   "create table '" + request.name() + "'");
-  routes_.Forget(request.name());
+  auto created = impl_->nameservers.Call(&v1::NameServer::Stub::CreateTable, request, NsCallKind::kOnce, budget,
+                                         "create table '" + request.name() + "'");
+  impl_->routes.Forget(request.name());
   if (!created.ok()) return created.status();
   return created->table();
 }
@@ -46,9 +48,9 @@ Status Client::DropTable(const std::string& name) {
   RetryBudget budget(options_.retry);
   v1::DropTableRequest request;
   request.set_name(name);
-  auto dropped = nameservers_.Call(&v1::NameServer::Stub::DropTable, request, NsCallKind::kOnce, budget,
-                                   "drop table '" + name + "'");
-  routes_.Forget(name);
+  auto dropped = impl_->nameservers.Call(&v1::NameServer::Stub::DropTable, request, NsCallKind::kOnce, budget,
+                                         "drop table '" + name + "'");
+  impl_->routes.Forget(name);
   return NamingTheTable(dropped.status(), name);
 }
 
@@ -56,8 +58,8 @@ Result<std::vector<v1::TableInfo>> Client::ShowTable(const std::string& name) {
   RetryBudget budget(options_.retry);
   v1::ShowTableRequest request;
   request.set_name(name);
-  auto shown = nameservers_.Call(&v1::NameServer::Stub::ShowTable, request, NsCallKind::kRepeatable, budget,
-                                 name.empty() ? "show tables" : "show table '" + name + "'");
+  auto shown = impl_->nameservers.Call(&v1::NameServer::Stub::ShowTable, request, NsCallKind::kRepeatable, budget,
+                                       name.empty() ? "show tables" : "show table '" + name + "'");
   if (!shown.ok()) return NamingTheTable(shown.status(), name);
   return std::vector<v1::TableInfo>(shown->tables().begin(), shown->tables().end());
 }
@@ -65,8 +67,8 @@ Result<std::vector<v1::TableInfo>> Client::ShowTable(const std::string& name) {
 Result<std::vector<v1::TabletInfo>> Client::ShowTablet() {
   RetryBudget budget(options_.retry);
   KV_ASSIGN_OR_RETURN(v1::ShowTabletResponse shown,
-                      nameservers_.Call(&v1::NameServer::Stub::ShowTablet, v1::ShowTabletRequest(),
-                                        NsCallKind::kRepeatable, budget, "show tablets"));
+                      impl_->nameservers.Call(&v1::NameServer::Stub::ShowTablet, v1::ShowTabletRequest(),
+                                              NsCallKind::kRepeatable, budget, "show tablets"));
   return std::vector<v1::TabletInfo>(shown.tablets().begin(), shown.tablets().end());
 }
 
@@ -75,8 +77,8 @@ Result<std::map<std::string, std::string>> Client::ConfGet(const std::string& ke
   v1::ConfGetRequest request;
   request.set_key(key);
   KV_ASSIGN_OR_RETURN(v1::ConfGetResponse got,
-                      nameservers_.Call(&v1::NameServer::Stub::ConfGet, request, NsCallKind::kRepeatable, budget,
-                                        key.empty() ? "confget" : "confget " + key));
+                      impl_->nameservers.Call(&v1::NameServer::Stub::ConfGet, request, NsCallKind::kRepeatable, budget,
+                                              key.empty() ? "confget" : "confget " + key));
   return std::map<std::string, std::string>(got.values().begin(), got.values().end());
 }
 
@@ -85,7 +87,7 @@ Status Client::ConfSet(const std::string& key, const std::string& value) {
   v1::ConfSetRequest request;
   request.set_key(key);
   request.set_value(value);
-  return nameservers_
+  return impl_->nameservers
       .Call(&v1::NameServer::Stub::ConfSet, request, NsCallKind::kRepeatable, budget, "confset " + key)
       .status();
 }
@@ -97,8 +99,8 @@ Result<std::vector<v1::OpInfo>> Client::ShowOpStatus(const std::string& table, s
   request.set_has_pid(pid.has_value());
   request.set_pid(pid.value_or(0));
   KV_ASSIGN_OR_RETURN(v1::ShowOpStatusResponse shown,
-                      nameservers_.Call(&v1::NameServer::Stub::ShowOpStatus, request, NsCallKind::kRepeatable,
-                                        budget, "showopstatus"));
+                      impl_->nameservers.Call(&v1::NameServer::Stub::ShowOpStatus, request, NsCallKind::kRepeatable,
+                                              budget, "showopstatus"));
   return std::vector<v1::OpInfo>(shown.ops().begin(), shown.ops().end());
 }
 
@@ -106,7 +108,7 @@ Status Client::CancelOp(uint64_t id) {
   RetryBudget budget(options_.retry);
   v1::CancelOpRequest request;
   request.set_id(id);
-  return nameservers_
+  return impl_->nameservers
       .Call(&v1::NameServer::Stub::CancelOp, request, NsCallKind::kOnce, budget, "cancelop " + std::to_string(id))
       .status();
 }
@@ -117,7 +119,7 @@ Result<Client::SubmittedOps> Client::ChangeLeader(const std::string& table, uint
   request.set_table(table);
   request.set_pid(pid);
   request.set_candidate(candidate);
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::ChangeLeader, request, "changeleader");
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::ChangeLeader, request, "changeleader");
 }
 
 Result<Client::SubmittedOps> Client::RecoverTable(const std::string& table, uint32_t pid,
@@ -126,7 +128,7 @@ Result<Client::SubmittedOps> Client::RecoverTable(const std::string& table, uint
   request.set_table(table);
   request.set_pid(pid);
   request.set_endpoint(endpoint);
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::RecoverTable, request, "recovertable");
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::RecoverTable, request, "recovertable");
 }
 
 Result<Client::SubmittedOps> Client::UpdateTableAlive(const std::string& table, std::optional<uint32_t> pid,
@@ -137,34 +139,37 @@ Result<Client::SubmittedOps> Client::UpdateTableAlive(const std::string& table, 
   request.set_pid(pid.value_or(0));
   request.set_endpoint(endpoint);
   request.set_is_alive(is_alive);
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::UpdateTableAlive, request, "updatetablealive");
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::UpdateTableAlive, request,
+                   "updatetablealive");
 }
 
 Result<Client::SubmittedOps> Client::OfflineEndpoint(const std::string& endpoint) {
   v1::OfflineEndpointRequest request;
   request.set_endpoint(endpoint);
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::OfflineEndpoint, request, "offlineendpoint");
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::OfflineEndpoint, request,
+                   "offlineendpoint");
 }
 
 Result<Client::SubmittedOps> Client::RecoverEndpoint(const std::string& endpoint) {
   v1::RecoverEndpointRequest request;
   request.set_endpoint(endpoint);
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::RecoverEndpoint, request, "recoverendpoint");
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::RecoverEndpoint, request,
+                   "recoverendpoint");
 }
 
 Result<Client::SubmittedOps> Client::SetReplicas(const std::string& table, uint32_t n) {
   v1::SetReplicasRequest request;
   request.set_table(table);
   request.set_n(n);
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::SetReplicas, request, "setreplicas");
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::SetReplicas, request, "setreplicas");
 }
 
 Result<Client::SubmittedOps> Client::Balance() {
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::Balance, v1::BalanceRequest{}, "balance");
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::Balance, v1::BalanceRequest{}, "balance");
 }
 
 Result<Client::SubmittedOps> Client::RecoverData(const v1::RecoverDataRequest& request) {
-  return SubmitOps(nameservers_, options_.retry, &v1::NameServer::Stub::RecoverData, request,
+  return SubmitOps(impl_->nameservers, options_.retry, &v1::NameServer::Stub::RecoverData, request,
                    "recoverdata apply " + request.plan_id(), NsCallKind::kRepeatable);
 }
 
@@ -172,15 +177,15 @@ Result<v1::ShowRecoveryResponse> Client::ShowRecovery(const std::string& plan_id
   RetryBudget budget(options_.retry);
   v1::ShowRecoveryRequest request;
   request.set_plan_id(plan_id);
-  return nameservers_.Call(&v1::NameServer::Stub::ShowRecovery, request, NsCallKind::kRepeatable, budget,
+  return impl_->nameservers.Call(&v1::NameServer::Stub::ShowRecovery, request, NsCallKind::kRepeatable, budget,
                            "show recovery");
 }
 
 Result<v1::TableInfo> Client::RestoreTable(const v1::RestoreTableRequest& request) {
   RetryBudget budget(options_.retry);
-  auto restored = nameservers_.Call(&v1::NameServer::Stub::RestoreTable, request, NsCallKind::kOnce, budget,
+  auto restored = impl_->nameservers.Call(&v1::NameServer::Stub::RestoreTable, request, NsCallKind::kOnce, budget,
                                     "restore table '" + request.name() + "'");
-  routes_.Forget(request.name());
+  impl_->routes.Forget(request.name());
   if (!restored.ok()) return restored.status();
   return restored->table();
 }

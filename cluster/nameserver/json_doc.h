@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "common/json_field.h"
 #include "common/status.h"
@@ -36,6 +37,16 @@ inline Result<std::string> ReadString(const nlohmann::json& obj, const char* fie
 }
 inline Result<bool> ReadBool(const nlohmann::json& obj, const char* field, const std::string& where) {
   return JsonField<bool>(obj, field, where);
+}
+// A field holding a name parse() knows (a role, acks, a state:
+// cluster/proto/enum_names.h); another is Corruption "<where>: unknown <what> '<name>'".
+template <typename Parse>
+auto ReadName(const nlohmann::json& obj, const char* field, const char* what, const std::string& where, Parse parse)
+    -> Result<typename std::invoke_result_t<Parse, std::string_view>::value_type> {
+  KV_ASSIGN_OR_RETURN(std::string name, ReadString(obj, field, where));
+  auto value = parse(name);
+  if (!value) return Status::Corruption(where + ": unknown " + what + " '" + name + "'");
+  return *value;
 }
 // The array itself (possibly empty); anything else is Corruption.
 inline Result<nlohmann::json> ReadArray(const nlohmann::json& obj, const char* field, const std::string& where) {

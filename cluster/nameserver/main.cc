@@ -9,14 +9,17 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/command.h"
+#include "cli/endpoints.h"
+#include "cli/parse_flags.h"
 #include "cluster/client/mutex_checks.h"
 #include "cluster/nameserver/nameserver_process.h"
 #include "common/file.h"
 
 namespace {
 
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
+using kv::cli::kExitFailed;
+using kv::cli::kExitUsage;
 
 int Fail(int code, const std::string& message) {
   std::fprintf(stderr, "nameserver: %s\n", message.c_str());
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
 
   CLI::App app("Keeps the cluster's metadata, watches the tablets, places tables (docs/cluster.md).", "nameserver");
   app.add_option("--endpoint", options.endpoint, "host:port to listen on (port 0: any free port)")
+      ->check(kv::cli::EndpointValidator("nameserver", kv::cli::PortZero::kAllowed))
       ->capture_default_str();
   app.add_option("--data-dir", options.data_dir, "the log, and the embedded metadata store when no ZooKeeper")
       ->required();
@@ -75,13 +79,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    return Fail(kExitUsage, std::string(e.what()) + " (see --help)");
-  }
+  if (std::optional<int> exit_code = kv::cli::ParseFlagsOrExit(app, argc, argv)) return *exit_code;
   options.timing = {.tablet_offline_timeout = std::chrono::milliseconds(offline_ms),
                     .lease = std::chrono::milliseconds(lease_ms),
                     .heartbeat_interval = std::chrono::milliseconds(heartbeat_ms),

@@ -4,6 +4,7 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/endpoints.h"
 #include "common/file.h"
 
 namespace kv::ns {
@@ -17,10 +18,7 @@ std::string AnnouncedEndpoint(const std::string& listen, int port) {
 
 Status ValidateOptions(const NameServerOptions& options) {
   if (options.data_dir.empty()) return Status::InvalidArgument("--data-dir is required");
-  const size_t colon = options.endpoint.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == options.endpoint.size()) {
-    return Status::InvalidArgument("endpoint '" + options.endpoint + "' is not host:port");
-  }
+  KV_RETURN_IF_ERROR(cli::CheckEndpoint(options.endpoint, "nameserver", cli::PortZero::kAllowed));
   return ValidateTiming(options.timing);
 }
 

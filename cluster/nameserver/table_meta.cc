@@ -1,6 +1,5 @@
 #include "cluster/nameserver/table_meta.h"
 
-#include <array>
 #include <utility>
 
 #include "cluster/nameserver/json_doc.h"
@@ -11,40 +10,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<TableState, std::string_view>, 4> kStateNames{{
-    {TableState::kNormal, "kTableNormal"},
-    {TableState::kCreating, "kTableCreating"},
-    {TableState::kDropping, "kTableDropping"},
-    {TableState::kCreateFailed, "kTableCreateFailed"},
-}};
-
-Result<TableState> ParseState(const std::string& name, const std::string& where) {
-  for (const auto& [state, state_name] : kStateNames) {
-    if (name == state_name) return state;
-  }
-  return Status::Corruption(where + ": unknown table state '" + name + "'");
-}
-
-std::string_view RoleName(v1::Role role) { return role == v1::LEADER ? "leader" : "follower"; }
-
-Result<v1::Role> ParseRole(const std::string& name, const std::string& where) {
-  if (name == "leader") return v1::LEADER;
-  if (name == "follower") return v1::FOLLOWER;
-  return Status::Corruption(where + ": unknown role '" + name + "'");
-}
-
-std::string_view AcksName(v1::Acks acks) { return acks == v1::ACKS_LEADER ? "leader" : "majority"; }
-
-Result<v1::Acks> ParseAcks(const std::string& name, const std::string& where) {
-  if (name == "leader") return v1::ACKS_LEADER;
-  if (name == "majority") return v1::ACKS_MAJORITY;
-  return Status::Corruption(where + ": unknown acks '" + name + "'");
-}
-
 json EncodePartition(const PartitionMeta& partition) {
   json replicas = json::array();
   for (const ReplicaMeta& r : partition.replicas) {
-    replicas.push_back({{"endpoint", r.endpoint}, {"role", RoleName(r.role)}, {"is_alive", r.is_alive}});
+    replicas.push_back({{"endpoint", r.endpoint}, {"role", names::RoleName(r.role)}, {"is_alive", r.is_alive}});
   }
   return {{"pid", partition.pid},
           {"term", partition.term},
@@ -56,8 +25,7 @@ Result<ReplicaMeta> DecodeReplica(const json& j, const std::string& where) {
   if (!j.is_object()) return Status::Corruption(where + ": not an object");
   ReplicaMeta replica;
   KV_ASSIGN_OR_RETURN(replica.endpoint, ReadString(j, "endpoint", where));
-  KV_ASSIGN_OR_RETURN(std::string role, ReadString(j, "role", where));
-  KV_ASSIGN_OR_RETURN(replica.role, ParseRole(role, where));
+  KV_ASSIGN_OR_RETURN(replica.role, ReadName(j, "role", "role", where, names::ParseRole));
   KV_ASSIGN_OR_RETURN(replica.is_alive, ReadBool(j, "is_alive", where));
   return replica;
 }
@@ -78,13 +46,6 @@ Result<PartitionMeta> DecodePartition(const json& j, const std::string& where) {
 }
 
 }  // namespace
-
-std::string_view TableStateName(TableState state) {
-  for (const auto& [s, name] : kStateNames) {
-    if (s == state) return name;
-  }
-  return "kTableUnknown";
-}
 
 const ReplicaMeta* PartitionMeta::FindReplica(std::string_view endpoint) const {
   for (const ReplicaMeta& r : replicas) {
@@ -114,10 +75,10 @@ std::string EncodeTable(const TableMeta& table) {
   json doc = NewDocument();
   doc["name"] = table.name;
   doc["tid"] = table.tid;
-  doc["state"] = TableStateName(table.state);
+  doc["state"] = names::TableStateName(table.state);
   doc["partition_count"] = table.partitions.size();
   doc["replica_count"] = table.replica_count;
-  doc["acks"] = AcksName(table.acks);
+  doc["acks"] = names::AcksName(table.acks);
   doc["wal_level"] = table.wal_level;
   doc["wal_fsync_period_ms"] = table.wal_fsync_period_ms;
   doc["created_at_ms"] = table.created_at_ms;
@@ -132,12 +93,10 @@ Result<TableMeta> DecodeTable(std::string_view text, const std::string& key) {
   TableMeta table;
   KV_ASSIGN_OR_RETURN(table.name, ReadString(doc, "name", key));
   KV_ASSIGN_OR_RETURN(table.tid, ReadUint32(doc, "tid", key));
-  KV_ASSIGN_OR_RETURN(std::string state, ReadString(doc, "state", key));
-  KV_ASSIGN_OR_RETURN(table.state, ParseState(state, key));
+  KV_ASSIGN_OR_RETURN(table.state, ReadName(doc, "state", "table state", key, names::ParseTableState));
   KV_ASSIGN_OR_RETURN(uint32_t partition_count, ReadUint32(doc, "partition_count", key));
   KV_ASSIGN_OR_RETURN(table.replica_count, ReadUint32(doc, "replica_count", key));
-  KV_ASSIGN_OR_RETURN(std::string acks, ReadString(doc, "acks", key));
-  KV_ASSIGN_OR_RETURN(table.acks, ParseAcks(acks, key));
+  KV_ASSIGN_OR_RETURN(table.acks, ReadName(doc, "acks", "acks", key, names::ParseAcks));
   KV_ASSIGN_OR_RETURN(table.wal_level, ReadUint32(doc, "wal_level", key));
   KV_ASSIGN_OR_RETURN(table.wal_fsync_period_ms, ReadUint32(doc, "wal_fsync_period_ms", key));
   KV_ASSIGN_OR_RETURN(table.created_at_ms, ReadUint(doc, "created_at_ms", key));

@@ -8,16 +8,15 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/proto/enum_names.h"
 #include "cluster/proto/kv.pb.h"
 #include "common/status.h"
 
 namespace kv::ns {
 
-// A table is usable only in kNormal. The other states exist so that a table
-// whose replicas are being created or dropped (or failed to be) is never a
-// half table nobody knows about: showtable says which.
-enum class TableState { kNormal, kCreating, kDropping, kCreateFailed };
-std::string_view TableStateName(TableState state);
+// kNormal, kCreating, kDropping, kCreateFailed, and their names
+// (names::TableStateName): TableInfo.state carries them to `ops showtable`.
+using TableState = names::TableState;
 
 struct ReplicaMeta {
   std::string endpoint;

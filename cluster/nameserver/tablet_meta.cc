@@ -4,23 +4,6 @@
 
 namespace kv::ns {
 
-namespace {
-
-constexpr std::string_view kHealthyName = "kTabletHealthy";
-constexpr std::string_view kOfflineName = "kTabletOffline";
-
-Result<TabletState> ParseTabletState(const std::string& name, const std::string& where) {
-  if (name == kHealthyName) return TabletState::kHealthy;
-  if (name == kOfflineName) return TabletState::kOffline;
-  return Status::Corruption(where + ": unknown tablet state '" + name + "'");
-}
-
-}  // namespace
-
-std::string_view TabletStateName(TabletState state) {
-  return state == TabletState::kHealthy ? kHealthyName : kOfflineName;
-}
-
 std::string TabletKey(std::string_view endpoint) {
   return std::string(kTabletsFolder) + "/" + std::string(endpoint);
 }
@@ -31,7 +14,7 @@ std::string EncodeTablet(const TabletMeta& tablet) {
   doc["tablet_id"] = tablet.tablet_id;
   doc["data_dir"] = tablet.data_dir;
   doc["incarnation"] = tablet.incarnation;
-  doc["state"] = TabletStateName(tablet.state);
+  doc["state"] = names::TabletStateName(tablet.state);
   doc["registered_at_ms"] = tablet.registered_at_ms;
   doc["state_changed_at_ms"] = tablet.state_changed_at_ms;
   doc["taken_offline"] = tablet.taken_offline;
@@ -44,8 +27,7 @@ Result<TabletMeta> DecodeTablet(std::string_view text, const std::string& key) {
   KV_ASSIGN_OR_RETURN(tablet.endpoint, ReadString(doc, "endpoint", key));
   KV_ASSIGN_OR_RETURN(tablet.tablet_id, ReadString(doc, "tablet_id", key));
   KV_ASSIGN_OR_RETURN(tablet.data_dir, ReadString(doc, "data_dir", key));
-  KV_ASSIGN_OR_RETURN(std::string state, ReadString(doc, "state", key));
-  KV_ASSIGN_OR_RETURN(tablet.state, ParseTabletState(state, key));
+  KV_ASSIGN_OR_RETURN(tablet.state, ReadName(doc, "state", "tablet state", key, names::ParseTabletState));
   KV_ASSIGN_OR_RETURN(tablet.registered_at_ms, ReadUint(doc, "registered_at_ms", key));
   KV_ASSIGN_OR_RETURN(tablet.state_changed_at_ms, ReadUint(doc, "state_changed_at_ms", key));
   // Absent in documents written before it existed: not taken offline.

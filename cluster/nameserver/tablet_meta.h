@@ -7,13 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "cluster/proto/enum_names.h"
 #include "common/status.h"
 
 namespace kv::ns {
 
-enum class TabletState { kHealthy, kOffline };
-// "kTabletHealthy" / "kTabletOffline", OpenMLDB's names.
-std::string_view TabletStateName(TabletState state);
+// kHealthy, kOffline, and their names (names::TabletStateName): TabletInfo.state
+// carries them to `ops showtablet`.
+using TabletState = names::TabletState;
 
 struct TabletMeta {
   std::string endpoint;

@@ -1,50 +1,28 @@
 #include "cluster/tablet/flags.h"
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
+
+#include "cli/endpoints.h"
+#include "cli/parse_flags.h"
 
 namespace kv::tablet {
-namespace {
 
-std::vector<std::string> SplitCommas(const std::string& text) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    parts.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return parts;
-}
-
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "tablet: %s (see `tablet --help`)\n", message.c_str());
-  return 2;
-}
-
-}  // namespace
-
-bool IsEndpoint(const std::string& text, int min_port) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() || text.size() - colon > 6) return false;
-  int port = 0;
-  for (size_t i = colon + 1; i < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    port = port * 10 + (text[i] - '0');
-  }
-  return port >= min_port && port <= 65535;
-}
-
-int ParseTabletFlags(int argc, char** argv, TabletFlags* flags) {
+std::optional<int> ParseTabletFlags(int argc, char** argv, TabletFlags* flags) {
   CLI::App app("Tablet server of the replicated store: hosts partition replicas in a data dir, serves reads and "
                "writes, replicates leader -> followers. Logs to DATA_DIR/tablet.log and stderr; SIGTERM or SIGINT "
                "stops it cleanly.",
                "tablet");
   std::string nameservers = flags->nameservers.front();
-  app.add_option("--endpoint", flags->endpoint, "host:port to serve on (port 0: any free port)")->capture_default_str();
+  const CLI::Validator not_empty(
+      [](std::string& value) { return value.empty() ? std::string("is empty") : std::string(); }, "");
+  app.add_option("--endpoint", flags->endpoint, "host:port to serve on (port 0: any free port)")
+      ->check(cli::EndpointValidator("tablet", cli::PortZero::kAllowed))
+      ->capture_default_str();
   app.add_option("--data-dir", flags->data_dir, "the tablet's data dir (made if missing; locked while running)")
-      ->required();
+      ->required()
+      ->check(not_empty);
   app.add_option("--ns", nameservers, "nameserver endpoints, comma-separated (a standby points to the active one)")
+      ->check(cli::EndpointListValidator("nameserver"))
       ->capture_default_str();
   app.add_option("--log-level", flags->log_level, "trace|debug|info|warn|error|critical|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -71,22 +49,9 @@ int ParseTabletFlags(int argc, char** argv, TabletFlags* flags) {
                  "a follower silent this long no longer holds the leader's WAL back (it gets a snapshot when back)")
       ->check(CLI::Range(1u, 30u * 24 * 3600))
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    return UsageError(e.what());
-  }
-  if (!IsEndpoint(flags->endpoint, 0)) {
-    return UsageError("--endpoint " + flags->endpoint + " is not host:port");
-  }
-  if (flags->data_dir.empty()) return UsageError("--data-dir is empty");
-  flags->nameservers = SplitCommas(nameservers);
-  for (const std::string& ns : flags->nameservers) {
-    if (!IsEndpoint(ns, 1)) return UsageError("--ns: \"" + ns + "\" is not host:port");
-  }
-  return -1;
+  if (std::optional<int> exit_code = cli::ParseFlagsOrExit(app, argc, argv)) return exit_code;
+  flags->nameservers = cli::ParseEndpointList(nameservers, "nameserver").value();  // checked above
+  return std::nullopt;
 }
 
 }  // namespace kv::tablet

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,11 +26,8 @@ struct TabletFlags {
   uint32_t follower_grace_s = 600;
 };
 
-// Parses and checks argv. Returns -1 to go on, or the exit code to end with:
-// 0 after --help, 2 after one line on stderr naming the bad flag.
-int ParseTabletFlags(int argc, char** argv, TabletFlags* flags);
-
-// "host:port", the port a number in [min_port, 65535].
-bool IsEndpoint(const std::string& text, int min_port);
+// Parses and checks argv (cli::ParseFlagsOrExit). nullopt: go on; otherwise the
+// exit code to end with: 0 after --help, 2 after one line on stderr naming the bad flag.
+std::optional<int> ParseTabletFlags(int argc, char** argv, TabletFlags* flags);
 
 }  // namespace kv::tablet

@@ -42,7 +42,7 @@ int Fail(const std::string& message, int code) {
 
 int Run(int argc, char** argv) {
   kv::tablet::TabletFlags flags;
-  if (int code = kv::tablet::ParseTabletFlags(argc, argv, &flags); code >= 0) return code;
+  if (std::optional<int> exit_code = kv::tablet::ParseTabletFlags(argc, argv, &flags)) return *exit_code;
 
   // A write past RLIMIT_FSIZE then fails with EFBIG, as a full disk fails
   // with ENOSPC: the replica's WAL writer stops and it is reopened later,

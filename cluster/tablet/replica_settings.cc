@@ -1,20 +1,17 @@
 #include "cluster/tablet/replica_settings.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "cluster/proto/enum_names.h"
 #include "common/file.h"
 #include "storage/layout.h"
 #include "wal/durability.h"
 
 namespace kv::tablet {
-namespace {
-
-const char* AcksName(v1::Acks acks) { return acks == v1::ACKS_LEADER ? "leader" : "majority"; }
-
-}  // namespace
 
 std::string ReplicaSettings::Describe() const {
-  return "table " + table + ", acks " + AcksName(acks) + ", wal_level " + std::to_string(wal_level) +
+  return "table " + table + ", acks " + names::AcksName(acks) + ", wal_level " + std::to_string(wal_level) +
          ", wal_fsync_period_ms " + std::to_string(wal_fsync_period_ms) + ", replica_count " +
          std::to_string(replica_count);
 }
@@ -81,10 +78,11 @@ Result<ReplicaSettings> ReadSettings(const std::string& replica_dir) {
   if (!j.contains("table") || !j["table"].is_string()) return Status::Corruption(path + ": field table is missing");
   s.table = j["table"].get<std::string>();
   const std::string acks = j.value("acks", std::string());
-  if (acks != "majority" && acks != "leader") {
-    return Status::Corruption(path + ": field acks is \"" + acks + "\", not majority or leader");
+  const std::optional<v1::Acks> parsed = names::ParseAcks(acks);
+  if (!parsed) {
+    return Status::Corruption(path + ": field acks is \"" + acks + "\", not " + names::AcksChoices());
   }
-  s.acks = acks == "leader" ? v1::ACKS_LEADER : v1::ACKS_MAJORITY;
+  s.acks = *parsed;
   return s;
 }
 
@@ -93,7 +91,7 @@ Status WriteSettings(const std::string& replica_dir, const ReplicaSettings& s) {
                             {"table", s.table},
                             {"tid", s.tid},
                             {"pid", s.pid},
-                            {"acks", AcksName(s.acks)},
+                            {"acks", names::AcksName(s.acks)},
                             {"wal_level", s.wal_level},
                             {"wal_fsync_period_ms", s.wal_fsync_period_ms},
                             {"replica_count", s.replica_count}};

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cluster/client/kv_client.h"
+#include "cluster/proto/enum_names.h"
 #include "common/file.h"
 #include "ops/playground/free_port.h"
 #include "ops/playground/server_binaries.h"
@@ -183,8 +184,9 @@ Status Playground::WaitUntilServing(const std::vector<std::string>& endpoints, c
       last = tablets.status();
     } else {
       std::set<std::string> healthy;
+      const std::string healthy_state = names::TabletStateName(names::TabletState::kHealthy);
       for (const auto& t : *tablets) {
-        if (t.state() == "kTabletHealthy") healthy.insert(t.endpoint());
+        if (t.state() == healthy_state) healthy.insert(t.endpoint());
       }
       std::string waiting;
       for (const std::string& e : endpoints) {

@@ -7,12 +7,14 @@
 #include <thread>
 
 #include "cluster/client/kv_client.h"
+#include "cluster/proto/enum_names.h"
 
 namespace kv::recover {
 namespace {
 
-const char* RoleOf(v1::Role role) {
-  return role == v1::LEADER ? "leader" : role == v1::FOLLOWER ? "follower" : "";
+// The collection leaves a role it does not know empty.
+std::string RoleOf(v1::Role role) {
+  return role == v1::LEADER || role == v1::FOLLOWER ? names::RoleName(role) : "";
 }
 
 Result<std::unique_ptr<client::Client>> ConnectWith(const std::vector<std::string>& nameservers,

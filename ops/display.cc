@@ -1,4 +1,4 @@
-#include "ops/format.h"
+#include "ops/display.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "cli/table.h"
+#include "cluster/proto/enum_names.h"
 
 namespace kv::ops {
 
@@ -27,24 +28,6 @@ std::string HumanAge(uint64_t ms) {
   return std::to_string(s / 86400) + "d";
 }
 
-std::string RoleName(v1::Role role) {
-  switch (role) {
-    case v1::LEADER: return "leader";
-    case v1::FOLLOWER: return "follower";
-    default: return "unknown";
-  }
-}
-
-std::string ReplicaStateName(v1::ReplicaState state) {
-  switch (state) {
-    case v1::TABLE_NORMAL: return "kTableNormal";
-    case v1::TABLE_LOADING: return "kTableLoading";
-    case v1::TABLE_WRITE_STOPPED: return "kTableWriteStopped";
-    case v1::TABLE_OPEN_FAILED: return "kTableOpenFailed";
-    default: return "-";
-  }
-}
-
 void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json) {
   std::sort(replicas.begin(), replicas.end(), [](const v1::ReplicaStatus& a, const v1::ReplicaStatus& b) {
     return std::make_pair(a.partition().tid(), a.partition().pid()) <
@@ -57,20 +40,20 @@ void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json) {
       cli::PrintJsonLine({{"tid", r.partition().tid()},
                           {"pid", r.partition().pid()},
                           {"table", r.table_name()},
-                          {"role", RoleName(r.role())},
+                          {"role", names::RoleName(r.role())},
                           {"term", r.term()},
                           {"last_term", r.last_term()},
                           {"last_offset", r.last_offset()},
                           {"applied_offset", r.applied_offset()},
                           {"record_cnt", r.record_count()},
-                          {"state", ReplicaStateName(r.state())},
+                          {"state", names::ReplicaStateName(r.state())},
                           {"state_reason", r.state_reason()},
                           {"lease_valid", r.lease_valid()}});
     } else {
       table.AddRow({std::to_string(r.partition().tid()), std::to_string(r.partition().pid()), r.table_name(),
-                    RoleName(r.role()), std::to_string(r.term()), std::to_string(r.last_term()),
+                    names::RoleName(r.role()), std::to_string(r.term()), std::to_string(r.last_term()),
                     std::to_string(r.last_offset()), std::to_string(r.applied_offset()),
-                    std::to_string(r.record_count()), ReplicaStateName(r.state()),
+                    std::to_string(r.record_count()), names::ReplicaStateName(r.state()),
                     r.role() == v1::LEADER ? (r.lease_valid() ? "valid" : "expired") : "-"});
     }
   }
@@ -79,7 +62,7 @@ void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json) {
   for (const v1::ReplicaStatus& r : replicas) {
     if (r.state_reason().empty()) continue;
     PrintStateNote(std::to_string(r.partition().tid()) + "_" + std::to_string(r.partition().pid()),
-                   ReplicaStateName(r.state()), r.state_reason());
+                   names::ReplicaStateName(r.state()), r.state_reason());
   }
 }
 
@@ -87,26 +70,19 @@ void PrintStateNote(const std::string& replica, const std::string& state, const 
   std::fprintf(stderr, "note: %s is %s: %s\n", replica.c_str(), state.c_str(), reason.c_str());
 }
 
-std::string AcksName(v1::Acks acks) { return acks == v1::ACKS_LEADER ? "leader" : "majority"; }
-
-Result<v1::Acks> ParseAcks(const std::string& text) {
-  if (text == "leader") return v1::ACKS_LEADER;
-  if (text == "majority") return v1::ACKS_MAJORITY;
-  return Status::InvalidArgument("--acks must be leader or majority, not '" + text + "'");
-}
-
 std::vector<ReplicaRow> ReplicaRows(const std::vector<v1::TableInfo>& tables) {
   std::vector<ReplicaRow> rows;
   for (const v1::TableInfo& t : tables) {
     for (const v1::PartitionInfo& p : t.partitions()) {
       for (const v1::ReplicaInfo& r : p.replicas()) {
-        rows.push_back({t.name(), t.tid(), p.pid(), r.endpoint(), RoleName(r.role()), p.term(), r.is_alive(),
-                        r.offset(), r.record_count(), ReplicaStateName(r.state()), r.state_reason()});
+        rows.push_back({t.name(), t.tid(), p.pid(), r.endpoint(), names::RoleName(r.role()), p.term(), r.is_alive(),
+                        r.offset(), r.record_count(), names::ReplicaStateName(r.state()), r.state_reason()});
       }
     }
   }
+  const std::string leader = names::RoleName(v1::LEADER);
   std::sort(rows.begin(), rows.end(), [&](const ReplicaRow& a, const ReplicaRow& b) {
-    const bool a_follows = a.role != "leader", b_follows = b.role != "leader";
+    const bool a_follows = a.role != leader, b_follows = b.role != leader;
     return std::tie(a.name, a.pid, a_follows, a.endpoint) < std::tie(b.name, b.pid, b_follows, b.endpoint);
   });
   return rows;

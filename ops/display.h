@@ -1,5 +1,6 @@
-// How `ops` shows and reads the store's values: roles, acks, ages, and the
-// rows of `showtable` (OpenMLDB's columns).
+// How `ops` shows the store's state to people: ages, times, and the tables of
+// `showtable` (OpenMLDB's columns) and `gettablestatus`. The names of roles,
+// acks and states come from cluster/proto/enum_names.h.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,6 @@
 #include <vector>
 
 #include "cluster/proto/kv.pb.h"
-#include "common/status.h"
 
 namespace kv::ops {
 
@@ -16,10 +16,6 @@ std::string HumanAge(uint64_t ms);
 // Wall clock ms since the Unix epoch as "2026-11-28 19:01:33" (local time);
 // "-" for 0 (not yet).
 std::string WallClockTime(int64_t ms);
-std::string RoleName(v1::Role role);
-std::string AcksName(v1::Acks acks);
-// "leader" or "majority"; InvalidArgument otherwise.
-Result<v1::Acks> ParseAcks(const std::string& text);
 
 // One replica of one partition: a row of `showtable`.
 struct ReplicaRow {
@@ -27,18 +23,15 @@ struct ReplicaRow {
   uint32_t tid = 0;
   uint32_t pid = 0;
   std::string endpoint;
-  std::string role;
+  std::string role;           // names::RoleName
   uint64_t term = 0;
   bool is_alive = false;
   uint64_t offset = 0;
   uint64_t record_cnt = 0;
-  std::string state;         // as its tablet last reported it (ReplicaStateName)
+  std::string state;         // as its tablet last reported it (names::ReplicaStateName)
   std::string state_reason;  // why it is not kTableNormal; empty when it is
 };
 
-// OpenMLDB's table states: "kTableNormal", "kTableLoading"; "-" from a tablet
-// that does not report one.
-std::string ReplicaStateName(v1::ReplicaState state);
 // A tablet's own view of its replicas (`ops gettablestatus`, `ops loadtable`),
 // ordered by tid, pid: an aligned table, or one JSON object per replica.
 void PrintTabletStatus(std::vector<v1::ReplicaStatus> replicas, bool json);
