@@ -12,10 +12,12 @@
 # acknowledged write is read back. WAL forensics: scripts/demo-wal.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD_DIR:-$root/build}
+# The test command's build folder and quick-to-compile "Check" build type:
+# the demo measures nothing, and scripts/test.sh then reuses what it built.
+build=${BUILD_DIR:-$root/build-check}
 "$root/scripts/install-deps.sh"
 # Only the programs the demo runs, not the tests.
-"$root/scripts/build.sh" ops nameserver tablet inspect
+BUILD_DIR="$build" BUILD_TYPE="${BUILD_TYPE:-Check}" "$root/scripts/build.sh" ops nameserver tablet inspect
 
 ops=$build/ops/ops
 inspect=$build/inspect/inspect

@@ -73,7 +73,7 @@ TEST_CASE("apply steps: followers on running tablets follow, damaged ones are re
   }
 }
 
-TEST_CASE("apply steps: healthy partitions are left alone; refused, damaged-leader and offline-leader ones are held "
+TEST_CASE("apply steps: healthy partitions are left alone, refused, damaged-leader and offline-leader ones are held "
           "with what to do",
           "[recover]") {
   Plan plan;
