@@ -7,7 +7,6 @@
 // on is recovered; 1 when one failed, was refused or held, or the wait ended;
 // 2 bad input (an unreadable or foreign plan file).
 #include "common/file.h"
-#include "ops/exit_status.h"
 #include "ops/recover/recover_command.h"
 
 namespace kv::recover {
@@ -25,17 +24,21 @@ class RecoverDataApplyCommand : public RecoverDataCommand {
     app->add_option("--plan", plan_path_, "the plan file (`ops recoverdata plan -o`)")->required()->type_name("PLAN");
     AddApplyFlags(app);
   }
-  Status CheckUsage() const override { return CheckNamesCluster(); }
-  int RunWith(Collection collection, const cli::CommonFlags& common) override {
+  // The plan file is read before anything is collected: bad input changes nothing and asks no one.
+  Status CheckUsage() const override {
+    KV_RETURN_IF_ERROR(CheckNamesCluster());
     auto text = ReadWholeFile(plan_path_);
-    if (!text.ok()) return ops::Fail(Status::InvalidArgument(text.status().message()));
-    auto plan = ParsePlanJsonLines(*text, plan_path_);
-    if (!plan.ok()) return ops::Fail(plan.status());
-    return ApplyAndReport(*plan, collection, common, /*then_verify=*/false);
+    if (!text.ok()) return Status::InvalidArgument(text.status().message());
+    KV_ASSIGN_OR_RETURN(plan_, ParsePlanJsonLines(*text, plan_path_));
+    return Status::OK();
+  }
+  int RunWith(Collection collection, const cli::CommonFlags& common) override {
+    return ApplyAndReport(plan_, collection, common, /*then_verify=*/false);
   }
 
  private:
   std::string plan_path_;
+  mutable Plan plan_;  // read by CheckUsage
 };
 
 }  // namespace

@@ -146,6 +146,9 @@ TEST_CASE("recoverdata plans a cluster with a minority running: offline reports 
           {"recoverdata", "plan", "--offline", tmp / "nosuch.json"},
           {"recoverdata", "plan", "--offline", r2, "--offline", r3, "--table", "nosuch"},
           {"recoverdata", "run", "--offline", r2},
+          {"recoverdata", "apply", "--ns", ns, "--plan", tmp / "nosuch.json"},
+          {"recoverdata", "apply", "--ns", ns, "--plan", r2},
+          {"recoverdata", "apply", "--ns", ns, "--plan", tmp / "cut.json"},
           {"recoverdata", "plan"}}) {
       Run r = RunOps(tmp, args);
       INFO(args.back() << ": " << r.err);
