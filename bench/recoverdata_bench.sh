@@ -28,7 +28,7 @@ took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 KV_NS=$(tail -n 1 "$work/up.json" | sed 's/.*"ns":"\([^"]*\)".*/\1/')
 export KV_NS
 t=$(now)
-"$kvbench" --ns "$KV_NS" --table t --partitions "$partitions" --replicas 3 --count "$records" --threads 8 \
+"$kvbench" --ns "$KV_NS" --table t --partitions "$partitions" --replicas 3 --count "$records" --threads 16 \
   --value-size 100 --write-only --keep > "$work/load.txt"
 echo "load: $records records in $(took "$t") s"
 
@@ -36,7 +36,7 @@ echo "load: $records records in $(took "$t") s"
 for s in tablet-1 tablet-2 tablet-3; do "$ops" playground kill "$s" --dir "$pg" >/dev/null; done
 for s in tablet-1 tablet-2 tablet-3; do
   t=$(now)
-  "$ops" playground restart "$s" --dir "$pg" >/dev/null
+  "$ops" playground restart "$s" --dir "$pg" --timeout-ms 300000 >/dev/null
   echo "reopen $s: $(took "$t") s"
 done
 for _ in $(seq 1 120); do "$ops" showopstatus 2>/dev/null | grep -Eq 'kInited|kDoing' || break; sleep 1; done
@@ -45,9 +45,9 @@ for _ in $(seq 1 120); do "$ops" showopstatus 2>/dev/null | grep -Eq 'kInited|kD
 for s in tablet-1 tablet-2 tablet-3 nameserver; do "$ops" playground kill "$s" --dir "$pg" >/dev/null; done
 t=$(now)
 "$ops" playground restart nameserver --dir "$pg" >/dev/null
-"$ops" playground restart tablet-1 --dir "$pg" >/dev/null
+"$ops" playground restart tablet-1 --dir "$pg" --timeout-ms 300000 >/dev/null
 echo "restart nameserver and tablet-1: $(took "$t") s"
-"$ops" playground scale-out --tablets 2 --dir "$pg" >/dev/null
+"$ops" playground scale-out --tablets 2 --dir "$pg" --timeout-ms 300000 >/dev/null
 for _ in $(seq 1 120); do "$ops" showopstatus 2>/dev/null | grep -Eq 'kInited|kDoing' || break; sleep 1; done
 t=$(now)
 "$inspect" tablet "$pg/tablet-2" --json > "$work/t2.json"
