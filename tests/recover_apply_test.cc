@@ -96,7 +96,7 @@ TEST_CASE("recoverdata brings back a cluster whose every process died, with a mi
     INFO(run.out << run.err);
     REQUIRE(run.code == 0);
     CHECK_THAT(run.out, Catch::Contains("verify: 4 of 4 partitions recovered"));
-    CHECK(CountLost(client, outage.acked) == 0);
+    CHECK(MissingOf(client, outage.acked) == 0);
     CHECK(WaitUntil(20s, [&] { return AutoFailover(client) == "true"; }));
     auto recovery = client.ShowRecovery();
     REQUIRE(recovery.ok());
@@ -132,7 +132,7 @@ TEST_CASE("recoverdata brings back a cluster whose every process died, with a mi
     Run verify = RunOps(tmp, {"recoverdata", "verify", "--ns", outage.ns, "--json"});
     INFO(verify.out << verify.err);
     CHECK(verify.code == 0);
-    CHECK(CountLost(client, outage.acked) == 0);
+    CHECK(MissingOf(client, outage.acked) == 0);
   }
 
   SECTION("a stale plan is refused, naming what changed; nothing is applied") {
@@ -176,7 +176,7 @@ TEST_CASE("recoverdata: a nameserver killed during an apply resumes the ops, the
   Run verify = RunOps(tmp, {"recoverdata", "verify", "--ns", outage.ns});
   INFO(verify.out << verify.err);
   CHECK(verify.code == 0);
-  CHECK(CountLost(client, outage.acked) == 0);
+  CHECK(MissingOf(client, outage.acked) == 0);
   CHECK(WaitUntil(20s, [&] { return AutoFailover(client) == "true"; }));
 }
 
@@ -196,7 +196,7 @@ TEST_CASE("recoverdata: the nameserver's data dir lost as well, the tables come 
   REQUIRE(after.ok());
   CHECK(after->front().partition_count() == 4);
   CHECK(after->front().replica_count() == 3);
-  CHECK(CountLost(client, outage.acked) == 0);
+  CHECK(MissingOf(client, outage.acked) == 0);
   // The tid counter moved past the restored table: a new table gets another tid.
   v1::CreateTableRequest create;
   create.set_name("u");

@@ -24,18 +24,6 @@ std::vector<std::string> With(std::vector<std::string> args) {
   return args;
 }
 
-size_t CountLost(client::Client& client, const std::vector<std::string>& keys) {
-  size_t lost = 0;
-  for (const std::string& key : keys) {
-    auto got = client.Get("t", key);
-    if (!got.ok() || !got->has_value() || **got != "v-" + key) {
-      if (lost++ == 0) std::printf("first lost: %s: %s\n", key.c_str(), got.ok() ? "missing or another value" : got.status().ToString().c_str());
-    }
-  }
-  std::printf("acknowledged writes checked: %zu, lost: %zu\n", keys.size(), lost);
-  return lost;
-}
-
 std::string AutoFailover(client::Client& client) {
   auto conf = client.ConfGet("auto_failover");
   return conf.ok() && conf->count("auto_failover") ? conf->at("auto_failover") : "?";

@@ -17,10 +17,6 @@ std::string WriteReport(const TempDir& tmp, const std::string& data_dir, const s
 // run how long to follow the ops.
 std::vector<std::string> With(std::vector<std::string> args);
 
-// Every key of keys reads back from table t with its value "v-<key>"; prints
-// "acknowledged writes checked: N, lost: L" and returns L.
-size_t CountLost(client::Client& client, const std::vector<std::string>& keys);
-
 // The cluster's auto_failover setting ("?" when it cannot be read).
 std::string AutoFailover(client::Client& client);
 

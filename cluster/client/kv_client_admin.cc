@@ -27,6 +27,20 @@ Result<Client::SubmittedOps> SubmitOps(NameServerCaller& nameservers, const Retr
                               r.resumed()};
 }
 
+// CreateTable and RestoreTable: a table put in place, asked once (a second
+// call would be refused: the table exists); the cached route of that name is
+// dropped whatever the answer.
+template <typename Request, typename Response>
+Result<v1::TableInfo> PlaceTable(NameServerCaller& nameservers, RouteCache& routes, const RetryPolicy& retry,
+                                 NameServerCaller::Method<Request, Response> method, const Request& request,
+                                 const std::string& what) {
+  RetryBudget budget(retry);
+  auto placed = nameservers.Call(method, request, NsCallKind::kOnce, budget, what);
+  routes.Forget(request.name());
+  if (!placed.ok()) return placed.status();
+  return placed->table();
+}
+
 }  // namespace
 
 Result<v1::TableInfo> Client::FetchRoute(const std::string& table) {
@@ -36,12 +50,8 @@ Result<v1::TableInfo> Client::FetchRoute(const std::string& table) {
 }
 
 Result<v1::TableInfo> Client::CreateTable(const v1::CreateTableRequest& request) {
-  RetryBudget budget(options_.retry);
-  auto created = impl_->nameservers.Call(&v1::NameServer::Stub::CreateTable, request, NsCallKind::kOnce, budget,
-                                         "create table '" + request.name() + "'");
-  impl_->routes.Forget(request.name());
-  if (!created.ok()) return created.status();
-  return created->table();
+  return PlaceTable(impl_->nameservers, impl_->routes, options_.retry, &v1::NameServer::Stub::CreateTable, request,
+                    "create table '" + request.name() + "'");
 }
 
 Status Client::DropTable(const std::string& name) {
@@ -178,16 +188,12 @@ Result<v1::ShowRecoveryResponse> Client::ShowRecovery(const std::string& plan_id
   v1::ShowRecoveryRequest request;
   request.set_plan_id(plan_id);
   return impl_->nameservers.Call(&v1::NameServer::Stub::ShowRecovery, request, NsCallKind::kRepeatable, budget,
-                           "show recovery");
+                                 "show recovery");
 }
 
 Result<v1::TableInfo> Client::RestoreTable(const v1::RestoreTableRequest& request) {
-  RetryBudget budget(options_.retry);
-  auto restored = impl_->nameservers.Call(&v1::NameServer::Stub::RestoreTable, request, NsCallKind::kOnce, budget,
-                                    "restore table '" + request.name() + "'");
-  impl_->routes.Forget(request.name());
-  if (!restored.ok()) return restored.status();
-  return restored->table();
+  return PlaceTable(impl_->nameservers, impl_->routes, options_.retry, &v1::NameServer::Stub::RestoreTable, request,
+                    "restore table '" + request.name() + "'");
 }
 
 }  // namespace kv::client

@@ -259,6 +259,17 @@ class NameServer {
   // Persists a changed copy of tablet.meta, then keeps it.
   Status ChangeTabletLocked(TabletEntry& tablet, const std::function<void(TabletMeta&)>& change);
 
+  // ChangeRole follower at term to every replica of partition on a healthy
+  // tablet, all at once (one thread per tablet): kSelectLeader's and
+  // kFenceTerm's fence (invariant 3). One answer per replica asked, with the
+  // call's outcome and, when it is OK, the log's last (term, offset).
+  struct FenceAnswer {
+    std::string endpoint;
+    Status status;
+    v1::ChangeRoleResponse response;
+  };
+  std::vector<FenceAnswer> FenceReplicas(const TableMeta& table, const PartitionMeta& partition, uint64_t term);
+
   // Task functions (nameserver_op_tasks.cc), one per task type; each is
   // idempotent and takes mu_ only around metadata, never around a tablet call.
   Status RunOpTask(op::TaskContext& ctx);

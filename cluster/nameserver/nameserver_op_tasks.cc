@@ -125,49 +125,53 @@ Status NameServer::AllocateTermTask(op::TaskContext& ctx) {
   return Status::OK();
 }
 
+std::vector<NameServer::FenceAnswer> NameServer::FenceReplicas(const TableMeta& table, const PartitionMeta& partition,
+                                                              uint64_t term) {
+  std::vector<FenceAnswer> answers;
+  {
+    std::lock_guard lock(mu_);
+    for (const ReplicaMeta& r : partition.replicas) {
+      if (TabletHealthyLocked(r.endpoint)) answers.push_back({.endpoint = r.endpoint});
+    }
+  }
+  // Following at the new term fences every replica that answers (invariant
+  // 3): from here on an older leader cannot add to their logs. Their answers
+  // carry the logs' last (term, offset).
+  const v1::ReplicaSpec spec = BaseSpec(table, partition.pid, v1::FOLLOWER, term);
+  std::vector<TabletCall> calls;
+  for (FenceAnswer& a : answers) {
+    calls.push_back({a.endpoint, [&]() -> Status {
+                       KV_ASSIGN_OR_RETURN(a.response, tablets_client_.ChangeRole(a.endpoint, spec));
+                       return Status::OK();
+                     }});
+  }
+  const std::vector<Status> outcomes = RunPerTablet(calls);
+  for (size_t i = 0; i < answers.size(); ++i) answers[i].status = outcomes[i];
+  return answers;
+}
+
 Status NameServer::SelectLeaderTask(op::TaskContext& ctx) {
   const uint64_t term = ctx.params.at("term").get<uint64_t>();
   KV_ASSIGN_OR_RETURN(TableMeta table, OpTable(ctx.op));
   const PartitionMeta& partition = table.partitions[*ctx.op.pid];
   KV_RETURN_IF_ERROR(CheckTerm(ctx.op, partition, term));
-  std::vector<std::string> reachable;
-  {
-    std::lock_guard lock(mu_);
-    for (const ReplicaMeta& r : partition.replicas) {
-      if (TabletHealthyLocked(r.endpoint)) reachable.push_back(r.endpoint);
-    }
-  }
-  // Following at the new term fences every replica that answers (invariant
-  // 3): from here on the old leader cannot add to their logs. Their answers
-  // carry the logs' last (term, offset).
-  const v1::ReplicaSpec spec = BaseSpec(table, partition.pid, v1::FOLLOWER, term);
-  std::vector<ReplicaPosition> answered(reachable.size());
-  std::vector<TabletCall> calls;
-  for (size_t i = 0; i < reachable.size(); ++i) {
-    calls.push_back({reachable[i], [&, i] {
-                       KV_ASSIGN_OR_RETURN(v1::ChangeRoleResponse r, tablets_client_.ChangeRole(reachable[i], spec));
-                       answered[i] = {reachable[i], r.last_term(), r.last_offset(), CanWrite(r.state())};
-                       if (!answered[i].can_write) {
-                         spdlog::warn("op {}: {}: {} cannot write, so it will not lead: {}", ctx.op.id,
-                                      Where(ctx.op), reachable[i], r.state_reason());
-                       }
-                       return Status::OK();
-                     }});
-  }
-  const std::vector<Status> outcomes = RunPerTablet(calls);
   std::vector<ReplicaPosition> positions;
   std::string failures;
   // Replicas that cannot write: out of the new leader's followers, and
   // recovered (kRecoverTableOP) once their tablet reopened them.
   nlohmann::json stopped = nlohmann::json::array();
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i].ok()) {
-      positions.push_back(answered[i]);
-      if (!answered[i].can_write) stopped.push_back(reachable[i]);
+  for (const FenceAnswer& a : FenceReplicas(table, partition, term)) {
+    if (a.status.ok()) {
+      positions.push_back({a.endpoint, a.response.last_term(), a.response.last_offset(), CanWrite(a.response.state())});
+      if (!positions.back().can_write) {
+        spdlog::warn("op {}: {}: {} cannot write, so it will not lead: {}", ctx.op.id, Where(ctx.op), a.endpoint,
+                     a.response.state_reason());
+        stopped.push_back(a.endpoint);
+      }
     } else {
-      failures += "; " + outcomes[i].message();
+      failures += "; " + a.status.message();
       std::lock_guard lock(mu_);
-      if (CannotWriteLocked(reachable[i], table.tid, partition.pid)) stopped.push_back(reachable[i]);
+      if (CannotWriteLocked(a.endpoint, table.tid, partition.pid)) stopped.push_back(a.endpoint);
     }
   }
   const size_t majority = partition.replicas.size() / 2 + 1;

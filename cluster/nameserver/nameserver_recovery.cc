@@ -10,7 +10,6 @@
 #include "cluster/nameserver/leader_choice.h"
 #include "cluster/nameserver/nameserver.h"
 #include "cluster/nameserver/op_kinds.h"
-#include "cluster/nameserver/tablet_fanout.h"
 #include "wal/durability.h"
 
 namespace kv::ns {
@@ -75,8 +74,7 @@ Result<NameServer::Submitted> NameServer::RecoverData(const v1::RecoverDataReque
   // Checked whole before anything is written: a bad request changes nothing.
   for (const v1::RecoverDataPartition& p : request.partitions()) {
     KV_RETURN_IF_ERROR(CheckPartitionPlan(p));
-    KV_ASSIGN_OR_RETURN(const PartitionMeta* partition, FindPartitionLocked(p.table(), p.pid()));
-    (void)partition;
+    KV_RETURN_IF_ERROR(FindPartitionLocked(p.table(), p.pid()).status());
     if (tables_.at(p.table()).tid != p.tid()) {
       return Status::InvalidArgument("table " + p.table() + " has tid " + std::to_string(tables_.at(p.table()).tid) +
                                      ", the plan says " + std::to_string(p.tid()) + ": a plan of another table");
@@ -266,37 +264,23 @@ Status NameServer::FenceTermTask(op::TaskContext& ctx) {
   ctx.params["term"] = term;
   KV_ASSIGN_OR_RETURN(TableMeta table, OpTable(ctx.op));
   const PartitionMeta& partition = table.partitions[*ctx.op.pid];
-  std::vector<std::string> reachable;
   {
     std::lock_guard lock(mu_);
     if (!TabletHealthyLocked(leader)) return Status::Busy(leader + " is not a healthy tablet (yet)");
-    for (const ReplicaMeta& r : partition.replicas) {
-      if (TabletHealthyLocked(r.endpoint)) reachable.push_back(r.endpoint);
-    }
   }
-  // Following at the new term fences every replica that answers (invariant
-  // 3): nothing an older leader sends is accepted from here on.
-  const v1::ReplicaSpec spec = BaseSpec(table, partition.pid, v1::FOLLOWER, term);
-  std::vector<v1::ChangeRoleResponse> answers(reachable.size());
-  std::vector<TabletCall> calls;
-  for (size_t i = 0; i < reachable.size(); ++i) {
-    calls.push_back({reachable[i], [&, i]() -> Status {
-                       KV_ASSIGN_OR_RETURN(answers[i], tablets_client_.ChangeRole(reachable[i], spec));
-                       return Status::OK();
-                     }});
-  }
-  const std::vector<Status> outcomes = RunPerTablet(calls);
-  const size_t at = std::find(reachable.begin(), reachable.end(), leader) - reachable.begin();
-  if (!outcomes[at].ok()) {
-    if (outcomes[at].code() == Status::Code::kNotFound) {
+  const std::vector<FenceAnswer> answers = FenceReplicas(table, partition, term);
+  auto mine_at = std::find_if(answers.begin(), answers.end(), [&](const FenceAnswer& a) { return a.endpoint == leader; });
+  if (mine_at == answers.end()) return Status::Busy(leader + " is not a healthy tablet (yet)");
+  if (!mine_at->status.ok()) {
+    if (mine_at->status.code() == Status::Code::kNotFound) {
       return Status::InvalidArgument(leader + " does not serve table " + ctx.op.table + " pid " +
                                      std::to_string(*ctx.op.pid) + ": collect and plan again");
     }
-    return outcomes[at];
+    return mine_at->status;
   }
   // Invariant 6 was applied by the plan on what it saw; a leader whose log is
   // no longer that one (another term, or shorter) makes the plan stale.
-  const v1::ChangeRoleResponse& mine = answers[at];
+  const v1::ChangeRoleResponse& mine = mine_at->response;
   if (mine.last_term() != planned_term || mine.last_offset() < planned_offset) {
     return Status::InvalidArgument(leader + " is at (term " + std::to_string(mine.last_term()) + ", offset " +
                                    std::to_string(mine.last_offset()) + "), the plan saw (term " +

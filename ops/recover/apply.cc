@@ -145,11 +145,7 @@ Result<ApplyOutcome> Apply(client::Client& client, const Plan& plan, const Colle
   }
   out.steps = StepsOf(plan, running);
   if (!started) {
-    std::vector<std::string> tables;
-    for (const PartitionPlan& p : plan.partitions) {
-      if (tables.empty() || tables.back() != p.table) tables.push_back(p.table);
-    }
-    KV_ASSIGN_OR_RETURN(Plan again, MakePlan(fresh, {tables, plan.accept_data_loss, plan.created}));
+    KV_ASSIGN_OR_RETURN(Plan again, MakePlan(fresh, {TablesOf(plan), plan.accept_data_loss, plan.created}));
     const std::vector<std::string> changes = StaleChanges(plan, again);
     if (!changes.empty()) {
       return Status::FailedPrecondition("plan " + plan.id + " is stale: the cluster changed since it was made (" +

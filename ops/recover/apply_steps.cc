@@ -8,6 +8,11 @@ namespace {
 
 std::string Name(const PartitionPlan& p) { return p.table + " pid " + std::to_string(p.pid); }
 
+// The replica is on a tablet that answered the collection just made.
+bool Runs(const ReplicaDecision& d, const std::set<std::string>& running) {
+  return d.source == Source::kOnline && running.count(d.endpoint) > 0;
+}
+
 // Why the partition cannot be applied as planned, and what the operator does
 // first; "" when it can.
 std::string Hold(const PartitionPlan& p, const std::set<std::string>& running) {
@@ -25,7 +30,7 @@ std::string Hold(const PartitionPlan& p, const std::set<std::string>& running) {
            ": run `repair partition` on that replica's folder (docs/repair.md) with its tablet stopped, then collect "
            "and plan again";
   }
-  if (leader.source == Source::kOffline || !running.count(p.leader)) {
+  if (!Runs(leader, running)) {
     return "its best replica is on " + p.leader +
            ", whose tablet does not run: start a tablet on that data dir (or copy the replica's folder to a running "
            "tablet's), then collect and plan again";
@@ -53,8 +58,7 @@ ApplySteps StepsOf(const Plan& plan, const std::set<std::string>& running) {
     for (const ReplicaDecision& d : p.replicas) {
       s.min_term = std::max(s.min_term, d.last.term);
       if (d.fate == Fate::kLeader || d.fate == Fate::kNotCollected) continue;
-      const bool runs = running.count(d.endpoint) > 0 && d.source == Source::kOnline;
-      if (!runs) {
+      if (!Runs(d, running)) {
         replace.push_back(d.endpoint);
       } else if (d.fate == Fate::kRebuild) {
         s.rebuild.push_back(d.endpoint);

@@ -139,6 +139,16 @@ std::string Describe(const Position& p) {
   return "(term " + std::to_string(p.term) + ", offset " + std::to_string(p.offset) + ")";
 }
 
+void AddReplicaSettings(uint32_t pid, const std::optional<KeptSettings>& kept, TableSettings* t) {
+  t->partition_count = std::max(t->partition_count, pid + 1);
+  if (!kept) return;
+  t->partition_count = std::max(t->partition_count, kept->partition_count);
+  t->replica_count = std::max(t->replica_count, kept->replica_count);
+  t->acks_majority = kept->acks_majority;
+  t->wal_level = kept->wal_level;
+  t->wal_fsync_period_ms = kept->wal_fsync_period_ms;
+}
+
 Status Merge(Collection* into, Collection from) {
   std::map<std::string, size_t> tablet_at;
   for (size_t i = 0; i < into->tablets.size(); ++i) tablet_at[into->tablets[i].endpoint] = i;

@@ -84,6 +84,22 @@ struct TableSettings {
   uint32_t wal_fsync_period_ms = 0;
 };
 
+// What one replica keeps of its table's settings (its settings.json, or
+// GetStatus's `settings`).
+struct KeptSettings {
+  uint32_t replica_count = 0;    // 0: unknown
+  uint32_t partition_count = 0;  // 0: unknown (kept since ReplicaSpec field 10)
+  bool acks_majority = true;
+  uint32_t wal_level = 1;
+  uint32_t wal_fsync_period_ms = 0;
+};
+
+// One replica of pid, with what it keeps when known, folded into a table
+// known only from its replicas (source "replicas"): the partition count
+// covers pid and the kept one, the replica count is the greatest kept, the
+// rest is the replica's.
+void AddReplicaSettings(uint32_t pid, const std::optional<KeptSettings>& kept, TableSettings* t);
+
 // The nameserver's metadata of one partition: who it lists, and as what.
 struct PlacedReplica {
   std::string endpoint;

@@ -129,16 +129,16 @@ Result<Collection> ParseInspectTabletReport(std::string_view text, const std::st
       } else if (t.tid != r.tid) {
         return bad("table '" + r.table + "' appears as tid " + std::to_string(t.tid) + " and tid " + std::to_string(r.tid));
       }
-      t.partition_count = std::max(t.partition_count, r.pid + 1);
       const json& s = j.contains("settings") ? j["settings"] : json(nullptr);
+      std::optional<KeptSettings> kept;
       if (s.is_object()) {
-        t.replica_count = std::max<uint32_t>(t.replica_count, uint32_t(OptionalNumber(s, "replica_count").value_or(0)));
-        t.partition_count =
-            std::max<uint32_t>(t.partition_count, uint32_t(OptionalNumber(s, "partition_count").value_or(0)));
-        t.acks_majority = StringOr(s, "acks", "majority") != "leader";
-        t.wal_level = uint32_t(OptionalNumber(s, "wal_level").value_or(1));
-        t.wal_fsync_period_ms = uint32_t(OptionalNumber(s, "wal_fsync_period_ms").value_or(0));
+        kept = KeptSettings{.replica_count = uint32_t(OptionalNumber(s, "replica_count").value_or(0)),
+                            .partition_count = uint32_t(OptionalNumber(s, "partition_count").value_or(0)),
+                            .acks_majority = StringOr(s, "acks", "majority") != "leader",
+                            .wal_level = uint32_t(OptionalNumber(s, "wal_level").value_or(1)),
+                            .wal_fsync_period_ms = uint32_t(OptionalNumber(s, "wal_fsync_period_ms").value_or(0))};
       }
+      AddReplicaSettings(r.pid, kept, &t);
     }
     c.replicas.push_back(std::move(r));
     return Status::OK();

@@ -49,11 +49,13 @@ void InferTable(const v1::ReplicaStatus& s, Collection* c) {
   }
   if (it->source != "replicas") return;
   const v1::ReplicaTableSettings& kept = s.settings();
-  it->partition_count = std::max({it->partition_count, kept.partition_count(), s.partition().pid() + 1});
-  it->replica_count = std::max(it->replica_count, kept.replica_count());
-  it->acks_majority = kept.acks() != v1::ACKS_LEADER;
-  it->wal_level = kept.wal_level() == 0 ? 1 : kept.wal_level();
-  it->wal_fsync_period_ms = kept.wal_fsync_period_ms();
+  AddReplicaSettings(s.partition().pid(),
+                     KeptSettings{.replica_count = kept.replica_count(),
+                                  .partition_count = kept.partition_count(),
+                                  .acks_majority = kept.acks() != v1::ACKS_LEADER,
+                                  .wal_level = kept.wal_level() == 0 ? 1 : kept.wal_level(),
+                                  .wal_fsync_period_ms = kept.wal_fsync_period_ms()},
+                     &*it);
 }
 
 // One answered tablet into the collection. A replica being loaded has no

@@ -341,6 +341,14 @@ Result<Plan> MakePlan(const Collection& c, const PlanOptions& options) {
   return plan;
 }
 
+std::vector<std::string> TablesOf(const Plan& p) {
+  std::vector<std::string> tables;
+  for (const PartitionPlan& partition : p.partitions) {
+    if (tables.empty() || tables.back() != partition.table) tables.push_back(partition.table);
+  }
+  return tables;
+}
+
 PlanSummary Summarize(const Plan& plan) {
   PlanSummary s;
   std::set<uint32_t> tids;

@@ -114,6 +114,9 @@ struct Plan {
   std::vector<PartitionPlan> partitions;  // by (table, pid)
 };
 
+// The tables the plan covers, each once, in the plan's (table, pid) order.
+std::vector<std::string> TablesOf(const Plan& p);
+
 // Totals over the plan's partitions (what is shown before anything is done).
 PlanSummary Summarize(const Plan& p);
 

@@ -98,12 +98,8 @@ int RecoverDataCommand::ApplyAndReport(const Plan& plan, const Collection& fresh
     std::printf("apply: %.1f s\n", apply_s);
   }
   if (then_verify) {
-    std::vector<std::string> tables;
-    for (const PartitionPlan& p : plan.partitions) {
-      if (tables.empty() || tables.back() != p.table) tables.push_back(p.table);
-    }
     const auto verify_started = std::chrono::steady_clock::now();
-    auto verified = Verify(**client, {tables, std::chrono::seconds(wait_s_)});
+    auto verified = Verify(**client, {TablesOf(plan), std::chrono::seconds(wait_s_)});
     if (!verified.ok()) return ops::Fail(verified.status());
     const double verify_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - verify_started).count();
