@@ -55,7 +55,6 @@ void RecoverDataCommand::AddApplyFlags(CLI::App* app) {
 
 int RecoverDataCommand::ApplyAndReport(const Plan& plan, const Collection& fresh, const cli::CommonFlags& common,
                                        bool then_verify) {
-  if (wait_s_ <= 0) return ops::Fail(Status::InvalidArgument("--wait-s must be positive"));
   if (fresh.nameservers.empty()) {
     return ops::Fail(Status::InvalidArgument("applying needs the cluster collected online: give --ns"));
   }
@@ -120,6 +119,7 @@ int RecoverDataCommand::Run(const cli::CommonFlags& common) {
     return ops::Fail(Status::InvalidArgument("--timeout-ms and --tablet-timeout-ms must be positive"));
   }
   if (concurrency_ <= 0) return ops::Fail(Status::InvalidArgument("--concurrency must be at least 1"));
+  if (wait_s_ <= 0) return ops::Fail(Status::InvalidArgument("--wait-s must be positive"));
   if (Status usage = CheckUsage(); !usage.ok()) return ops::Fail(usage);
   if (!output_.empty()) {
     if (Status s = CheckNewFile(output_); !s.ok()) return ops::Fail(s);
