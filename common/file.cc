@@ -87,6 +87,40 @@ Status FsyncDir(const std::string& dir) {
   return Status::OK();
 }
 
+Status CopyFileSynced(const std::string& src, const std::string& dst) {
+  KV_ASSIGN_OR_RETURN(UniqueFd in, OpenReadOnly(src));
+  int fd = ::open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno("create " + dst, errno);
+  UniqueFd out(fd);
+  constexpr size_t kChunk = 1 << 20;
+  for (uint64_t at = 0;; ) {
+    KV_ASSIGN_OR_RETURN(std::string chunk, ReadRange(in.get(), at, kChunk));
+    if (chunk.empty()) break;
+    KV_RETURN_IF_ERROR(WriteAll(out.get(), chunk).WithContext(dst));
+    at += chunk.size();
+  }
+  if (::fsync(out.get()) != 0) return Status::FromErrno("fsync " + dst, errno);
+  return Status::OK();
+}
+
+Status CopyTreeSynced(const std::string& src, const std::string& dst) {
+  KV_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(src));
+  if (::mkdir(dst.c_str(), 0755) != 0) return Status::FromErrno("create folder " + dst, errno);
+  for (const std::string& name : names) {
+    const std::string from = src + "/" + name, to = dst + "/" + name;
+    struct stat st;
+    if (::lstat(from.c_str(), &st) != 0) return Status::FromErrno("stat " + from, errno);
+    if (S_ISDIR(st.st_mode)) {
+      KV_RETURN_IF_ERROR(CopyTreeSynced(from, to));
+    } else if (S_ISREG(st.st_mode)) {
+      KV_RETURN_IF_ERROR(CopyFileSynced(from, to));
+    } else {
+      return Status::InvalidArgument(from + " is neither a file nor a folder: not copied");
+    }
+  }
+  return FsyncDir(dst);
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view data) {
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -50,6 +50,12 @@ Result<std::vector<std::string>> ListDir(const std::string& dir);
 Status CreateDirs(const std::string& dir);
 // Deletes path and everything under it (nothing there is fine); how many entries went.
 Result<uint64_t> RemoveTree(const std::string& path);
+// Copies the file src to dst (which must not exist) and fsyncs it.
+Status CopyFileSynced(const std::string& src, const std::string& dst);
+// Copies the folder src, at any depth, to dst (which must not exist): every
+// file and folder fsynced once written, so a rename of dst afterwards
+// publishes a durable copy. Symlinks and special files are refused.
+Status CopyTreeSynced(const std::string& src, const std::string& dst);
 
 // Every folder a process owns is locked by a file of this name inside it: a
 // tablet's data dir, a WAL folder (by its writer), a nameserver's data dir.

@@ -30,12 +30,36 @@ std::vector<fs::path> FolderAndAncestors(const std::string& dir) {
   return out;
 }
 
+// The LOCK files this thread declared its own (EnclosingLockOwned), canonical.
+thread_local std::vector<std::string> owned_locks;
+
+std::string Canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
+bool OwnedHere(const std::string& lock) {
+  return std::find(owned_locks.begin(), owned_locks.end(), Canonical(lock)) != owned_locks.end();
+}
+
 }  // namespace
+
+EnclosingLockOwned::EnclosingLockOwned(const std::string& folder) : lock_(Canonical(LockFileIn(folder))) {
+  owned_locks.push_back(lock_);
+}
+
+EnclosingLockOwned::~EnclosingLockOwned() {
+  auto it = std::find(owned_locks.begin(), owned_locks.end(), lock_);
+  if (it != owned_locks.end()) owned_locks.erase(it);
+}
 
 Status CheckNotInUse(const std::string& dir) {
   for (const fs::path& folder : FolderAndAncestors(dir)) {
     const std::string lock = LockFileIn(folder.string());
-    if (FileLock::IsHeld(lock)) {
+    std::error_code ec;
+    const bool own_enclosing = !fs::equivalent(folder, dir, ec) && OwnedHere(lock);
+    if (FileLock::IsHeld(lock) && !own_enclosing) {
       return Status::Busy(
           lock + " is held by a running process (a tablet or a WAL writer); stop it before repairing " + dir);
     }

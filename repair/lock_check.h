@@ -13,8 +13,25 @@
 namespace kv::repair {
 
 // Busy, naming the held LOCK file, when a running process holds dir/LOCK or the
-// LOCK of a folder enclosing dir. Only probes: never creates a file.
+// LOCK of a folder enclosing dir, except one the calling thread declared its
+// own (EnclosingLockOwned). Only probes: never creates a file.
 Status CheckNotInUse(const std::string& dir);
+
+// While alive, the repairs this thread runs do not count the LOCK of
+// `folder` (one enclosing the folders they repair) as in use: the caller
+// holds it itself. A tablet repairing, in place, a replica of its own data
+// dir that it has not opened (RepairReplica); the folder's own LOCK and any
+// other still count.
+class EnclosingLockOwned {
+ public:
+  explicit EnclosingLockOwned(const std::string& folder);
+  ~EnclosingLockOwned();
+  EnclosingLockOwned(const EnclosingLockOwned&) = delete;
+  EnclosingLockOwned& operator=(const EnclosingLockOwned&) = delete;
+
+ private:
+  std::string lock_;
+};
 
 // CheckNotInUse, then dir/LOCK taken for the life of the returned lock, so no
 // writer can open the folder while the repair changes it.

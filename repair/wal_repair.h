@@ -131,6 +131,23 @@ struct SalvageResult {
 // salvage for kResume, crash-safely (see wal_repair.cc).
 Result<SalvageResult> Salvage(const std::string& dir, const WalRepairOptions& options);
 
+// ---------------------------------------------------------------------------
+// cut at a hole: after a salvage, keep only the history before a hole.
+
+struct HoleCut {
+  std::vector<std::string> moved;  // segment files moved whole into the quarantine
+  std::string quarantine_dir;      // empty when nothing was moved
+};
+
+// Moves every segment whose first offset is past `hole_from` (a hole a salvage
+// left, which salvage ends a segment before) whole into a quarantine
+// (`<time>-after-wal-hole`), then fsyncs the folder: the log then ends at
+// hole_from - 1. For a replica whose DB had not applied past the hole (its
+// records after it have no consistent history to continue) when its loss is
+// accepted. Applies at once (there is no dry run: the caller decided); Busy
+// while the folder is in use.
+Result<HoleCut> CutAfterHole(const std::string& dir, uint64_t hole_from, const WalRepairOptions& options);
+
 // JSON forms, shared by the salvage journal and `repair wal ... --json`.
 void to_json(nlohmann::json& j, const OffsetRange& r);  // {"from": 90, "to": null} when the end is unknown
 void from_json(const nlohmann::json& j, OffsetRange& r);

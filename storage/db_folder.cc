@@ -18,16 +18,6 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-Status CopyFileSynced(const std::string& src, const std::string& dst) {
-  KV_ASSIGN_OR_RETURN(std::string data, ReadWholeFile(src));
-  int fd = ::open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::FromErrno("create " + dst, errno);
-  UniqueFd guard(fd);
-  KV_RETURN_IF_ERROR(WriteAll(fd, data).WithContext(dst));
-  if (::fsync(fd) != 0) return Status::FromErrno("fsync " + dst, errno);
-  return Status::OK();
-}
-
 }  // namespace
 
 Status RemoveLeftover(const std::string& dir) {

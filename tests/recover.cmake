@@ -9,7 +9,7 @@ kv_add_test(recover_cli_test recover_cli_test.cc recover_test_util.cc ops_run_ut
             LIBS kv_ops kv_inspect LABELS recover playground)
 add_dependencies(recover_cli_test ops nameserver tablet)
 # Applying plans: a full outage with a minority restarted, resumed and stale applies.
-kv_add_test(recover_apply_test recover_apply_test.cc recover_test_util.cc ops_run_util.cc playground_test_util.cc
+kv_add_test(recover_apply_test recover_apply_test.cc recover_loss_test.cc recover_test_util.cc ops_run_util.cc playground_test_util.cc
             playground_failover_util.cc LIBS kv_ops kv_inspect LABELS recover playground)
 add_dependencies(recover_apply_test ops nameserver tablet)
 # Full outages at random moments, KV_SOAK_CYCLES of them (default 20): label soak.

@@ -73,8 +73,8 @@ TEST_CASE("apply steps: followers on running tablets follow, damaged ones are re
   }
 }
 
-TEST_CASE("apply steps: healthy partitions are left alone, refused, damaged-leader and offline-leader ones are held "
-          "with what to do",
+TEST_CASE("apply steps: healthy partitions are left alone, refused, unreadable-leader and offline-leader ones are "
+          "held with what to do",
           "[recover]") {
   Plan plan;
   plan.partitions.push_back(Partition(0, {Replica("a", Fate::kLeader, {1, 5})}, Verdict::kHealthy));
@@ -82,17 +82,100 @@ TEST_CASE("apply steps: healthy partitions are left alone, refused, damaged-lead
   refused.refused = true;
   plan.partitions.push_back(refused);
   plan.partitions.push_back(
-      Partition(2, {Replica("a", Fate::kLeader, {1, 5}, Source::kOnline, Health::kSstDamaged)}, Verdict::kDataLoss));
+      Partition(2, {Replica("a", Fate::kLeader, {1, 5}, Source::kOnline, Health::kUnreadable)}, Verdict::kDataLoss));
   plan.partitions.push_back(Partition(3, {Replica("z", Fate::kLeader, {1, 5}, Source::kOffline)}));
-  plan.partitions.push_back(Partition(4, {}, Verdict::kNoReplica));
+  PartitionPlan damaged_offline =
+      Partition(4, {Replica("z", Fate::kLeader, {1, 5}, Source::kOffline, Health::kWalDamaged)}, Verdict::kDataLoss);
+  plan.partitions.push_back(damaged_offline);
   const ApplySteps steps = StepsOf(plan, {"a"});
   CHECK(steps.partitions.empty());
   CHECK(steps.healthy == 1);
   REQUIRE(steps.held.size() == 4);
   CHECK_THAT(steps.held[0], Catch::Contains("t pid 1") && Catch::Contains("--accept-data-loss"));
-  CHECK_THAT(steps.held[1], Catch::Contains("t pid 2") && Catch::Contains("repair partition"));
+  CHECK_THAT(steps.held[1], Catch::Contains("t pid 2") && Catch::Contains("repair partition descriptor"));
   CHECK_THAT(steps.held[2], Catch::Contains("t pid 3") && Catch::Contains("start a tablet"));
-  CHECK_THAT(steps.held[3], Catch::Contains("t pid 4") && Catch::Contains("no replica"));
+  // A damaged leader whose tablet does not run: nobody can repair it in place.
+  CHECK_THAT(steps.held[3], Catch::Contains("t pid 4") && Catch::Contains("start a tablet"));
+}
+
+TEST_CASE("apply steps: with the loss accepted, a damaged leader is repaired in place and a partition no replica "
+          "holds is created empty",
+          "[recover]") {
+  Plan plan;
+  plan.partitions.push_back(Partition(0,
+                                      {Replica("a", Fate::kLeader, {2, 40}, Source::kOnline, Health::kWalDamaged),
+                                       Replica("b", Fate::kRebuild, {}, Source::kOnline, Health::kMissing)},
+                                      Verdict::kDataLoss));
+  // No replica: the placement's b and c are missing; b runs, c does not.
+  plan.partitions.push_back(Partition(1, {}, Verdict::kNoReplica));
+  plan.partitions[1].replicas = {Replica("b", Fate::kRebuild, {}, Source::kOnline, Health::kMissing),
+                                 Replica("c", Fate::kRebuild, {}, Source::kOnline, Health::kMissing)};
+  plan.partitions[1].replicas_to_add = 1;
+
+  const ApplySteps steps = StepsOf(plan, {"a", "b", "d"});
+  CHECK(steps.held.empty());
+  REQUIRE(steps.partitions.size() == 2);
+  const PartitionSteps& repaired = steps.partitions[0];
+  CHECK(repaired.leader == "a");
+  CHECK(repaired.repair_leader);
+  CHECK_FALSE(repaired.create_empty);
+  CHECK(repaired.rebuild == std::vector<std::string>{"b"});
+  CHECK_THAT(repaired.note, Catch::Contains("repaired in place"));
+
+  const PartitionSteps& empty = steps.partitions[1];
+  CHECK(empty.create_empty);
+  CHECK_FALSE(empty.repair_leader);
+  CHECK(empty.leader == "b");  // where the placement had it, on a running tablet
+  CHECK(empty.leader_last == Position{});
+  CHECK(empty.rebuild.empty());
+  CHECK(empty.replace == std::vector<std::string>{"c"});  // on a, or d
+  CHECK(empty.add == 1);
+  CHECK_THAT(empty.note, Catch::Contains("created empty on b"));
+
+  SECTION("no tablet of the placement runs: the first running one") {
+    const ApplySteps elsewhere = StepsOf(plan, {"a", "d"});
+    REQUIRE(elsewhere.partitions.size() == 2);
+    CHECK(elsewhere.partitions[1].leader == "a");
+  }
+  SECTION("no tablet runs at all: held") {
+    const ApplySteps none = StepsOf(plan, {});
+    CHECK(none.partitions.empty());
+    REQUIRE(none.held.size() == 2);
+    CHECK_THAT(none.held[1], Catch::Contains("no tablet runs"));
+  }
+}
+
+TEST_CASE("apply steps: the best replica on a tablet that does not run is copied to the first running tablet "
+          "without a replica of the partition, which leads",
+          "[recover]") {
+  Plan plan;
+  ReplicaDecision offline = Replica("z", Fate::kLeader, {3, 9}, Source::kOffline);
+  offline.folder = "/data/z/partitions/7_0";
+  plan.partitions.push_back(Partition(0, {offline, Replica("a", Fate::kCatchUp, {3, 5})}));
+
+  const ApplySteps steps = StepsOf(plan, {"a", "b", "d"});
+  REQUIRE(steps.partitions.size() == 1);
+  const PartitionSteps& s = steps.partitions[0];
+  CHECK(s.leader == "b");
+  CHECK(s.adopt_from == "z");
+  CHECK(s.adopt_folder == "/data/z/partitions/7_0");
+  CHECK(s.leader_last == Position{3, 9});
+  CHECK(s.catch_up == std::vector<std::string>{"a"});
+  CHECK(s.replace.empty());  // z's copy on b takes its place
+  CHECK_THAT(s.note, Catch::Contains("copied from /data/z/partitions/7_0 to b"));
+
+  SECTION("no running tablet without a replica: held") {
+    const ApplySteps held = StepsOf(plan, {"a"});
+    CHECK(held.partitions.empty());
+    REQUIRE(held.held.size() == 1);
+    CHECK_THAT(held.held[0], Catch::Contains("no running tablet without a replica"));
+  }
+  SECTION("a relative folder in the report: held, saying so") {
+    plan.partitions[0].replicas[0].folder = "data/z/partitions/7_0";
+    const ApplySteps held = StepsOf(plan, {"a", "b"});
+    REQUIRE(held.held.size() == 1);
+    CHECK_THAT(held.held[0], Catch::Contains("absolute"));
+  }
 }
 
 TEST_CASE("a stale plan: changes in the partitions it acts on count, changes elsewhere do not", "[recover]") {

@@ -154,4 +154,56 @@ TEST_CASE("a folder that fails to open at start is shown with its reason in GetS
   check(heartbeat[0]);
 }
 
+TEST_CASE("a folder that fails to open shows what inspect finds in it, and RepairReplica with the loss accepted "
+          "repairs it in place and serves it",
+          "[tablet][recover]") {
+  FolderAside f;
+  const std::string dir = f.PutBack();
+  WriteFile(dir + "/db/CURRENT", "MANIFEST-999999\n");  // the DB cannot open; the WAL holds a and b
+  f.tablet.Stop();
+  f.tablet.Start();
+  const v1::ReplicaStatus failed = Status(f.tablet, kTid, kPid);
+  REQUIRE(failed.state() == v1::TABLE_OPEN_FAILED);
+  // What `ops recoverdata` plans from: the files' positions and inspect's findings.
+  CHECK(failed.last_term() == 1);
+  CHECK(failed.last_offset() == 3);  // the term's noop and two puts, in the WAL
+  REQUIRE(failed.findings_size() > 0);
+  CHECK(failed.findings(0) == "db-unreadable");
+
+  v1::RepairReplicaRequest request;
+  request.mutable_partition()->set_tid(kTid);
+  request.mutable_partition()->set_pid(kPid);
+  request.set_table_name(kTable);
+  v1::RepairReplicaResponse refused;
+  f.tablet.tablet().RepairReplica(request, &refused);
+  CHECK(refused.error().code() == v1::FAILED_PRECONDITION);
+  CHECK_THAT(refused.error().message(), Catch::Contains("accept_loss"));
+  CHECK(Status(f.tablet, kTid, kPid).state() == v1::TABLE_OPEN_FAILED);  // nothing was touched
+
+  request.set_accept_loss(true);
+  v1::RepairReplicaResponse repaired;
+  f.tablet.tablet().RepairReplica(request, &repaired);
+  INFO(repaired.error().message());
+  REQUIRE(repaired.error().code() == v1::OK);
+  CHECK(repaired.status().state() == v1::TABLE_NORMAL);
+  CHECK(repaired.status().last_offset() == 3);
+  CHECK(repaired.status().record_count() == 2);
+  REQUIRE(repaired.done_size() > 0);
+  CHECK_THAT(repaired.done(0), Catch::Contains("rebuilt db/"));
+  REQUIRE(ChangeRole(f.tablet, Spec(kTid, kPid, v1::LEADER, 2, {}, v1::ACKS_MAJORITY, 1)).error().code() == v1::OK);
+  f.tablet.GrantLeases({{{kTid, kPid}, 2}});
+  CHECK(Get(f.tablet, kTid, kPid, "a").value() == "1");
+  CHECK(Get(f.tablet, kTid, kPid, "b").value() == "2");
+  // The unreadable DB is in the data dir's quarantine, not deleted (invariant 8).
+  auto quarantined = ListDir(f.tablet.data_dir() + "/quarantine");
+  REQUIRE(quarantined.ok());
+  CHECK(quarantined->size() == 1);
+
+  v1::RepairReplicaResponse again;
+  f.tablet.tablet().RepairReplica(request, &again);
+  CHECK(again.error().code() == v1::OK);
+  REQUIRE(again.done_size() == 1);
+  CHECK_THAT(again.done(0), Catch::Contains("nothing to do"));
+}
+
 }  // namespace kv::test

@@ -284,6 +284,8 @@ class NameServer {
   Status UpdateTableAliveTask(op::TaskContext& ctx);
   // nameserver_recovery.cc: kRecoverDataOP's first task.
   Status FenceTermTask(op::TaskContext& ctx);
+  // kFenceTerm's first part: a partition created empty, or a damaged leader repaired, as the plan accepted.
+  Status PrepareLeader(op::TaskContext& ctx, const TableMeta& table, uint64_t term);
   // When every op of the recovery under way is final: auto_failover back to
   // what it was, the record moved to the finished ones. From every check.
   void FinishRecoveryLocked();

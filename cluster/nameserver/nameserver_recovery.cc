@@ -22,7 +22,16 @@ std::string Where(const std::string& table, uint32_t pid) { return "table " + ta
 Status CheckPartitionPlan(const v1::RecoverDataPartition& p) {
   const std::string where = Where(p.table(), p.pid());
   if (p.leader().empty()) return Status::InvalidArgument(where + ": the plan names no leader");
+  if (p.create_empty() && (p.leader_last_term() != 0 || p.leader_last_offset() != 0 || p.repair_leader() ||
+                           !p.adopt_folder().empty())) {
+    return Status::InvalidArgument(where + ": a partition created empty has no log to keep, copy or repair");
+  }
+  if (p.adopt_from().empty() != p.adopt_folder().empty() || p.adopt_from() == p.leader()) {
+    return Status::InvalidArgument(where + ": a replica to copy needs the tablet it was on and its folder, and "
+                                           "another tablet to lead");
+  }
   std::set<std::string> named = {p.leader()};
+  if (!p.adopt_from().empty()) named.insert(p.adopt_from());
   for (const auto* list : {&p.catch_up(), &p.rebuild(), &p.replace()}) {
     for (const std::string& endpoint : *list) {
       if (!named.insert(endpoint).second) {
@@ -237,6 +246,50 @@ Result<v1::TableInfo> NameServer::RestoreTable(const v1::RestoreTableRequest& re
   return TableInfoLocked(tables_.at(name));
 }
 
+// The leader made ready before it is fenced: a partition no replica holds is
+// created empty on the leader's tablet (accepted loss); the best replica,
+// on a tablet that does not run, is copied to the leader's tablet; a damaged
+// leader its tablet could not open is repaired there, in place (accepted
+// loss). Each is idempotent (a replica already there, or served, is left as
+// it is), so a rerun of the task after a nameserver restart does no harm.
+Status NameServer::PrepareLeader(op::TaskContext& ctx, const TableMeta& table, uint64_t term) {
+  const std::string leader = ctx.params.at("leader").get<std::string>();
+  const uint32_t pid = *ctx.op.pid;
+  if (ctx.params.value("create_empty", false)) {
+    // CreateReplica of a replica that exists with these settings is OK (tablet.cc).
+    KV_RETURN_IF_ERROR(tablets_client_.CreateReplica(leader, BaseSpec(table, pid, v1::FOLLOWER, term)));
+    spdlog::warn("op {}: {} created empty on {} (no replica held data; the loss was accepted)", ctx.op.id,
+                 Where(ctx.op.table, pid), leader);
+  }
+  if (const std::string folder = ctx.params.value("adopt_folder", ""); !folder.empty()) {
+    v1::AdoptReplicaRequest request;
+    request.mutable_partition()->set_tid(table.tid);
+    request.mutable_partition()->set_pid(pid);
+    request.set_table_name(table.name);
+    request.set_source_folder(folder);
+    Result<v1::AdoptReplicaResponse> adopted = tablets_client_.AdoptReplica(leader, request);
+    // A damaged copy does not open; the repair below opens it.
+    const bool repairs_next = ctx.params.value("repair_leader", false);
+    if (!adopted.ok() && !(repairs_next && adopted.status().code() == Status::Code::kFailedPrecondition)) {
+      return adopted.status();
+    }
+    spdlog::warn("op {}: {} copied to {} from {}: {}", ctx.op.id, Where(ctx.op.table, pid), leader, folder,
+                 adopted.ok() ? "opened" : adopted.status().message());
+  }
+  if (ctx.params.value("repair_leader", false)) {
+    v1::RepairReplicaRequest request;
+    request.mutable_partition()->set_tid(table.tid);
+    request.mutable_partition()->set_pid(pid);
+    request.set_table_name(table.name);
+    request.set_accept_loss(true);
+    KV_ASSIGN_OR_RETURN(v1::RepairReplicaResponse repaired, tablets_client_.RepairReplica(leader, request));
+    for (const std::string& line : repaired.done()) {
+      spdlog::warn("op {}: {} on {}: {}", ctx.op.id, Where(ctx.op.table, pid), leader, line);
+    }
+  }
+  return Status::OK();
+}
+
 Status NameServer::FenceTermTask(op::TaskContext& ctx) {
   const std::string leader = ctx.params.at("leader").get<std::string>();
   const uint64_t min_term = ctx.params.at("min_term").get<uint64_t>();
@@ -268,6 +321,7 @@ Status NameServer::FenceTermTask(op::TaskContext& ctx) {
     std::lock_guard lock(mu_);
     if (!TabletHealthyLocked(leader)) return Status::Busy(leader + " is not a healthy tablet (yet)");
   }
+  KV_RETURN_IF_ERROR(PrepareLeader(ctx, table, term));
   const std::vector<FenceAnswer> answers = FenceReplicas(table, partition, term);
   auto mine_at = std::find_if(answers.begin(), answers.end(), [&](const FenceAnswer& a) { return a.endpoint == leader; });
   if (mine_at == answers.end()) return Status::Busy(leader + " is not a healthy tablet (yet)");
@@ -280,8 +334,11 @@ Status NameServer::FenceTermTask(op::TaskContext& ctx) {
   }
   // Invariant 6 was applied by the plan on what it saw; a leader whose log is
   // no longer that one (another term, or shorter) makes the plan stale.
+  // A leader repaired in place (the loss accepted) may have lost the end of
+  // its log: what it holds now is what the partition keeps.
   const v1::ChangeRoleResponse& mine = mine_at->response;
-  if (mine.last_term() != planned_term || mine.last_offset() < planned_offset) {
+  const bool repaired = ctx.params.value("repair_leader", false);
+  if (!repaired && (mine.last_term() != planned_term || mine.last_offset() < planned_offset)) {
     return Status::InvalidArgument(leader + " is at (term " + std::to_string(mine.last_term()) + ", offset " +
                                    std::to_string(mine.last_offset()) + "), the plan saw (term " +
                                    std::to_string(planned_term) + ", offset " + std::to_string(planned_offset) +

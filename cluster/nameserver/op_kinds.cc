@@ -109,10 +109,15 @@ op::Op RecoverDataOp(const TableMeta& table, const v1::RecoverDataPartition& pla
                            {"catch_up", Strings(plan.catch_up())},
                            {"rebuild", Strings(plan.rebuild())},
                            {"replace", Strings(plan.replace())},
-                           {"add", plan.add()}};
+                           {"add", plan.add()},
+                           {"create_empty", plan.create_empty()},
+                           {"repair_leader", plan.repair_leader()},
+                           {"adopt_folder", plan.adopt_folder()}};
   // The leader first, with no followers: each joins once it followed (kAddFollower).
   op::Op op = PartitionOp("kRecoverDataOP", table, plan.pid(), std::move(params),
                           {"kFenceTerm", "kChangeLeader", "kUpdateLeaderInfo"});
+  // The copied replica's dead tablet leaves the partition: the copy on the leader's tablet takes its place.
+  if (!plan.adopt_from().empty()) AddTasks(op, {"kRemoveReplicaMeta"}, {{"remove", plan.adopt_from()}});
   for (const std::string& endpoint : plan.catch_up()) {
     AddTasks(op, {"kFollowLeader", "kAddFollower", "kWaitCatchUp", "kMarkRecovered"}, {{"endpoint", endpoint}});
   }

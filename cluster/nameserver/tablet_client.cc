@@ -26,9 +26,9 @@ template <typename Request, typename Response>
 Result<Response> TabletClient::Call(
     const std::string& endpoint,
     grpc::Status (v1::Tablet::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    const Request& request, const std::string& what) {
+    const Request& request, const std::string& what, int deadlines) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + deadline_);
+  context.set_deadline(std::chrono::system_clock::now() + deadlines * deadline_);
   // A tablet that just registered may not take the first connection at once
   // (seen in CI: one create table failed on a fresh channel): retry connecting
   // until the deadline instead of failing the admin step on the first attempt.
@@ -52,6 +52,18 @@ Status TabletClient::DropReplica(const std::string& endpoint, const v1::Partitio
   *request.mutable_partition() = partition;
   request.set_keep_data(keep_data);
   return Call(endpoint, &v1::Tablet::Stub::DropReplica, request, "DropReplica " + PartitionName(partition)).status();
+}
+
+Result<v1::RepairReplicaResponse> TabletClient::RepairReplica(const std::string& endpoint,
+                                                              const v1::RepairReplicaRequest& request) {
+  return Call(endpoint, &v1::Tablet::Stub::RepairReplica, request, "RepairReplica " + PartitionName(request.partition()),
+              kRepairDeadlineFactor);
+}
+
+Result<v1::AdoptReplicaResponse> TabletClient::AdoptReplica(const std::string& endpoint,
+                                                            const v1::AdoptReplicaRequest& request) {
+  return Call(endpoint, &v1::Tablet::Stub::AdoptReplica, request, "AdoptReplica " + PartitionName(request.partition()),
+              kRepairDeadlineFactor);
 }
 
 Result<v1::ChangeRoleResponse> TabletClient::ChangeRole(const std::string& endpoint, const v1::ReplicaSpec& spec) {

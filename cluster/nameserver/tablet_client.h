@@ -25,6 +25,11 @@ class TabletClient {
   Result<v1::ChangeRoleResponse> ChangeRole(const std::string& endpoint, const v1::ReplicaSpec& spec);
   // The tablet's own view of one replica (a leader's includes its followers' progress).
   Result<v1::ReplicaStatus> GetStatus(const std::string& endpoint, const v1::PartitionId& partition);
+  // Repairs a folder the tablet could not open, then opens it (kv.proto);
+  // allowed the time a salvage of a whole WAL takes (kRepairDeadlineFactor deadlines).
+  Result<v1::RepairReplicaResponse> RepairReplica(const std::string& endpoint, const v1::RepairReplicaRequest& request);
+  // Copies a dead tablet's replica folder in, then opens it (kv.proto); as long as a repair may take.
+  Result<v1::AdoptReplicaResponse> AdoptReplica(const std::string& endpoint, const v1::AdoptReplicaRequest& request);
 
  private:
   v1::Tablet::Stub& StubFor(const std::string& endpoint);
@@ -33,7 +38,8 @@ class TabletClient {
   template <typename Request, typename Response>
   Result<Response> Call(const std::string& endpoint,
                         grpc::Status (v1::Tablet::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                        const Request& request, const std::string& what);
+                        const Request& request, const std::string& what, int deadlines = 1);
+  static constexpr int kRepairDeadlineFactor = 30;  // RepairReplica, AdoptReplica: whole WALs
 
   const std::chrono::milliseconds deadline_;
   std::mutex mu_;

@@ -36,7 +36,7 @@ Result<std::unique_ptr<Tablet>> Tablet::Open(DataDir data_dir, TabletOptions opt
       t->partitions_[key] = *p;
     } else {
       Log().error("partition {}: not served: {}", key.ToString(), p.status().message());
-      t->NoteUnopenedLocked(key, TableOfFolder(t->ReplicaDir(key)), p.status().message());
+      t->NoteUnopenedLocked(key, LookAtUnopened(t->ReplicaDir(key), p.status().message()));
     }
   }
   Log().info("{} replica(s) open in {}", t->partitions_.size(), partitions);
@@ -329,8 +329,9 @@ Error Tablet::Drop(PartitionKey key, bool keep_data) {
     s = RemoveTree(dir).status();
   }
   if (!s.ok()) {
+    UnopenedFolder left = LookAtUnopened(dir, "dropping it failed halfway: " + s.message());
     std::lock_guard<std::mutex> l(map_mu_);
-    NoteUnopenedLocked(key, TableOfFolder(dir), "dropping it failed halfway: " + s.message());
+    NoteUnopenedLocked(key, std::move(left));
     return MakeError(v1::INTERNAL, "partition " + key.ToString() + ": closed, but " + s.message());
   }
   Log().info("partition {}: dropped, its folder {}", key.ToString(), where);

@@ -18,6 +18,7 @@
 #include "cluster/tablet/lease_table.h"
 #include "cluster/tablet/partition.h"
 #include "cluster/tablet/periodic.h"
+#include "cluster/tablet/unopened_folder.h"
 #include "common/status.h"
 
 namespace kv::tablet {
@@ -75,6 +76,14 @@ class Tablet {
   // Open would at start, once its replica.json names the table, tid and pid
   // asked for. GetStatus shows it TABLE_LOADING meanwhile.
   void LoadReplica(const v1::LoadReplicaRequest& req, v1::LoadReplicaResponse* resp);
+  // `ops recoverdata` with accepted loss (tablet_repair.cc): repairs a folder
+  // that failed to open, in place, with the repair library (salvage a damaged
+  // WAL, then rebuild a damaged DB; what is replaced goes to the data dir's
+  // quarantine), then loads it. A served replica: nothing to do.
+  void RepairReplica(const v1::RepairReplicaRequest& req, v1::RepairReplicaResponse* resp);
+  // `ops recoverdata` for a best replica on a dead tablet whose disk this
+  // machine reads (tablet_adopt.cc): copies that folder in, durably, and loads it.
+  void AdoptReplica(const v1::AdoptReplicaRequest& req, v1::AdoptReplicaResponse* resp);
 
   // Every replica's status for a heartbeat: cached record counts, no checksums.
   std::vector<v1::ReplicaStatus> HeartbeatStatus();
@@ -99,13 +108,17 @@ class Tablet {
   Error Create(const v1::ReplicaSpec& spec);
   Error Drop(PartitionKey key, bool keep_data);
   Error Load(PartitionKey key, const std::string& table);
+  Error LoadUnderControl(PartitionKey key, const std::string& table);  // control_mu_ held
+  // The answer of a call that loads a replica: e, and when it is OK the loaded replica's status.
+  Error WithLoadedStatus(PartitionKey key, Error e, v1::ReplicaStatus* status);
+  bool Serves(PartitionKey key) const;
   // What GetStatus and the heartbeats show of a folder that is not served: one
   // being loaded (TABLE_LOADING) or one that failed to open (TABLE_OPEN_FAILED,
   // with why); false when key is neither.
   bool UnservedStatus(PartitionKey key, v1::ReplicaStatus* status) const;
   std::vector<v1::ReplicaStatus> UnservedStatuses() const;  // of every folder not served
-  // Records a folder that failed to open (map_mu_ held), with its table as its replica.json names it.
-  void NoteUnopenedLocked(PartitionKey key, const std::string& table, const std::string& why);
+  // Records a folder that failed to open (map_mu_ held), as LookAtUnopened saw it.
+  void NoteUnopenedLocked(PartitionKey key, UnopenedFolder folder);
   std::vector<std::shared_ptr<Partition>> Hosted() const;
 
   DataDir data_dir_;
@@ -120,11 +133,7 @@ class Tablet {
 
   mutable std::mutex map_mu_;
   std::map<PartitionKey, std::shared_ptr<Partition>> partitions_;
-  struct Unopened {
-    std::string table;  // from its replica.json; empty when that cannot be read
-    std::string why;
-  };
-  std::map<PartitionKey, Unopened> unopened_;     // folders that are not served, and why
+  std::map<PartitionKey, UnopenedFolder> unopened_;  // folders that failed to open, and why
   std::map<PartitionKey, std::string> loading_;   // folders LoadReplica is opening, and their table
 
   std::unique_ptr<Periodic> counting_;  // the heartbeats' record counts, refreshed off their path

@@ -13,14 +13,12 @@ namespace {
 
 std::string InspectHint(const std::string& dir) { return " (see `inspect partition " + dir + "`)"; }
 
-// What GetStatus shows of a folder that is not served.
-v1::ReplicaStatus Unserved(PartitionKey key, const std::string& table, v1::ReplicaState state,
-                           const std::string& why) {
+// What GetStatus shows of a folder being loaded.
+v1::ReplicaStatus Loading(PartitionKey key, const std::string& table) {
   v1::ReplicaStatus status;
   SetPartitionId(key, status.mutable_partition());
   status.set_table_name(table);
-  status.set_state(state);
-  status.set_state_reason(why);
+  status.set_state(v1::TABLE_LOADING);
   return status;
 }
 
@@ -31,25 +29,37 @@ std::string TableOfFolder(const std::string& replica_dir) {
   return desc.ok() ? desc->table : std::string();
 }
 
-void Tablet::NoteUnopenedLocked(PartitionKey key, const std::string& table, const std::string& why) {
-  unopened_[key] = Unopened{table, why};
-}
+void Tablet::NoteUnopenedLocked(PartitionKey key, UnopenedFolder folder) { unopened_[key] = std::move(folder); }
 
 void Tablet::LoadReplica(const v1::LoadReplicaRequest& req, v1::LoadReplicaResponse* resp) {
   const PartitionKey key = KeyOf(req.partition());
-  Error e = Load(key, req.table_name());
+  *resp->mutable_error() = WithLoadedStatus(key, Load(key, req.table_name()), resp->mutable_status());
+}
+
+Error Tablet::WithLoadedStatus(PartitionKey key, Error e, v1::ReplicaStatus* status) {
   if (IsOk(e)) {
-    if (auto p = Find(key, &e)) e = p->FillStatus(/*with_checksum=*/false, /*fresh_count=*/true, resp->mutable_status());
+    if (auto p = Find(key, &e)) e = p->FillStatus(/*with_checksum=*/false, /*fresh_count=*/true, status);
   }
-  *resp->mutable_error() = std::move(e);
+  return e;
+}
+
+bool Tablet::Serves(PartitionKey key) const {
+  std::lock_guard<std::mutex> l(map_mu_);
+  return partitions_.count(key) > 0;
 }
 
 Error Tablet::Load(PartitionKey key, const std::string& table) {
-  const std::string where = "partition " + key.ToString();
-  if (table.empty()) return MakeError(v1::INVALID_ARGUMENT, "LoadReplica of " + where + " needs the table's name");
+  if (table.empty()) {
+    return MakeError(v1::INVALID_ARGUMENT, "LoadReplica of partition " + key.ToString() + " needs the table's name");
+  }
   // One control call at a time: no CreateReplica or DropReplica of the same
   // folder while it is checked and opened.
   std::lock_guard<std::mutex> control(control_mu_);
+  return LoadUnderControl(key, table);
+}
+
+Error Tablet::LoadUnderControl(PartitionKey key, const std::string& table) {
+  const std::string where = "partition " + key.ToString();
   {
     std::lock_guard<std::mutex> l(map_mu_);
     if (partitions_.count(key)) {
@@ -80,10 +90,12 @@ Error Tablet::Load(PartitionKey key, const std::string& table) {
   }
   Log().info("{}: loading {} (LoadReplica)", where, dir);
   auto opened = OpenExisting(key);  // as at start: a leader in replica.json waits for the nameserver
+  UnopenedFolder failed;
+  if (!opened.ok()) failed = LookAtUnopened(dir, opened.status().message());
   std::lock_guard<std::mutex> l(map_mu_);
   loading_.erase(key);
   if (!opened.ok()) {
-    NoteUnopenedLocked(key, table, opened.status().message());
+    NoteUnopenedLocked(key, std::move(failed));
     Log().error("{}: LoadReplica failed: {}", where, opened.status().message());
     return MakeError(v1::FAILED_PRECONDITION,
                      where + ": cannot open " + dir + ": " + opened.status().message() + InspectHint(dir));
@@ -97,11 +109,11 @@ Error Tablet::Load(PartitionKey key, const std::string& table) {
 bool Tablet::UnservedStatus(PartitionKey key, v1::ReplicaStatus* status) const {
   std::lock_guard<std::mutex> l(map_mu_);
   if (auto it = loading_.find(key); it != loading_.end()) {
-    *status = Unserved(key, it->second, v1::TABLE_LOADING, "");
+    *status = Loading(key, it->second);
     return true;
   }
   if (auto it = unopened_.find(key); it != unopened_.end()) {
-    *status = Unserved(key, it->second.table, v1::TABLE_OPEN_FAILED, it->second.why);
+    *status = UnopenedStatus(key, it->second);
     return true;
   }
   return false;
@@ -110,10 +122,8 @@ bool Tablet::UnservedStatus(PartitionKey key, v1::ReplicaStatus* status) const {
 std::vector<v1::ReplicaStatus> Tablet::UnservedStatuses() const {
   std::lock_guard<std::mutex> l(map_mu_);
   std::vector<v1::ReplicaStatus> all;
-  for (const auto& [key, table] : loading_) all.push_back(Unserved(key, table, v1::TABLE_LOADING, ""));
-  for (const auto& [key, unopened] : unopened_) {
-    all.push_back(Unserved(key, unopened.table, v1::TABLE_OPEN_FAILED, unopened.why));
-  }
+  for (const auto& [key, table] : loading_) all.push_back(Loading(key, table));
+  for (const auto& [key, unopened] : unopened_) all.push_back(UnopenedStatus(key, unopened));
   return all;
 }
 

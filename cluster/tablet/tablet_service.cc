@@ -82,4 +82,14 @@ grpc::Status TabletService::LoadReplica(grpc::ServerContext*, const v1::LoadRepl
   return Serve(resp, [&](Tablet& t) { t.LoadReplica(*req, resp); });
 }
 
+grpc::Status TabletService::RepairReplica(grpc::ServerContext*, const v1::RepairReplicaRequest* req,
+                                          v1::RepairReplicaResponse* resp) {
+  return Serve(resp, [&](Tablet& t) { t.RepairReplica(*req, resp); });
+}
+
+grpc::Status TabletService::AdoptReplica(grpc::ServerContext*, const v1::AdoptReplicaRequest* req,
+                                         v1::AdoptReplicaResponse* resp) {
+  return Serve(resp, [&](Tablet& t) { t.AdoptReplica(*req, resp); });
+}
+
 }  // namespace kv::tablet

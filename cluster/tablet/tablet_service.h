@@ -39,6 +39,10 @@ class TabletService final : public TabletAsyncBase {
                                v1::InstallSnapshotResponse* resp) override;
   grpc::Status LoadReplica(grpc::ServerContext* ctx, const v1::LoadReplicaRequest* req,
                            v1::LoadReplicaResponse* resp) override;
+  grpc::Status RepairReplica(grpc::ServerContext* ctx, const v1::RepairReplicaRequest* req,
+                             v1::RepairReplicaResponse* resp) override;
+  grpc::Status AdoptReplica(grpc::ServerContext* ctx, const v1::AdoptReplicaRequest* req,
+                            v1::AdoptReplicaResponse* resp) override;
 
  private:
   // Calls call(tablet) once attached; else fills the response's error.

@@ -46,6 +46,10 @@ v1::RecoverDataRequest RequestOf(const Plan& plan, const ApplySteps& steps) {
     for (const std::string& e : s.rebuild) p->add_rebuild(e);
     for (const std::string& e : s.replace) p->add_replace(e);
     p->set_add(s.add);
+    p->set_create_empty(s.create_empty);
+    p->set_repair_leader(s.repair_leader);
+    p->set_adopt_from(s.adopt_from);
+    p->set_adopt_folder(s.adopt_folder);
   }
   return request;
 }

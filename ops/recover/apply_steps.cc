@@ -13,6 +13,27 @@ bool Runs(const ReplicaDecision& d, const std::set<std::string>& running) {
   return d.source == Source::kOnline && running.count(d.endpoint) > 0;
 }
 
+// Running tablets that hold no replica of the partition, in endpoint order.
+std::vector<std::string> Room(const PartitionPlan& p, const std::set<std::string>& running) {
+  std::vector<std::string> out;
+  for (const std::string& e : running) {
+    if (std::none_of(p.replicas.begin(), p.replicas.end(), [&](const ReplicaDecision& d) { return d.endpoint == e; })) {
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+// Where the best replica, read offline from a tablet that does not run, is
+// copied: the first running tablet without a replica of the partition; ""
+// when there is none, or the report gives no absolute folder to copy.
+std::string AdoptHome(const PartitionPlan& p, const std::set<std::string>& running) {
+  const ReplicaDecision& leader = p.replicas.front();
+  if (Runs(leader, running) || leader.folder.empty() || leader.folder.front() != '/') return "";
+  const std::vector<std::string> room = Room(p, running);
+  return room.empty() ? "" : room.front();
+}
+
 // Why the partition cannot be applied as planned, and what the operator does
 // first; "" when it can.
 std::string Hold(const PartitionPlan& p, const std::set<std::string>& running) {
@@ -21,21 +42,33 @@ std::string Hold(const PartitionPlan& p, const std::set<std::string>& running) {
            "): refused without --accept-data-loss; plan again with it to accept the loss";
   }
   if (p.verdict == Verdict::kNoReplica) {
-    return "no replica holds data: recreating it empty is not automated; drop and create the table, or start the "
-           "tablets that hold it and collect again";
+    if (running.empty()) return "no replica holds data, and no tablet runs to create it on: start one";
+    return "";
   }
   const ReplicaDecision& leader = p.replicas.front();
-  if (IsDamaged(leader.health)) {
-    return "its best replica on " + p.leader + " is " + HealthName(leader.health) +
-           ": run `repair partition` on that replica's folder (docs/repair.md) with its tablet stopped, then collect "
-           "and plan again";
+  if (!Runs(leader, running) && AdoptHome(p, running).empty()) {
+    std::string why = "its best replica is on " + p.leader + ", whose tablet does not run, and ";
+    why += leader.folder.empty() || leader.folder.front() != '/'
+               ? "its report names no absolute folder to copy (run `inspect tablet` on an absolute DATA_DIR)"
+               : "no running tablet without a replica of it can take a copy";
+    return why + ": start a tablet on that data dir (or copy the replica's folder to a running tablet's and "
+                 "`loadtable` it), then collect and plan again";
   }
-  if (!Runs(leader, running)) {
-    return "its best replica is on " + p.leader +
-           ", whose tablet does not run: start a tablet on that data dir (or copy the replica's folder to a running "
-           "tablet's), then collect and plan again";
+  if (leader.health == Health::kUnreadable) {
+    return "its best replica on " + p.leader + " is " + HealthName(leader.health) + " (" + leader.why +
+           "): fix its replica.json with `repair partition descriptor` (docs/repair.md) on a stopped tablet, then "
+           "collect and plan again";
   }
   return "";
+}
+
+// Where a partition no replica holds is created: a running tablet the
+// placement names (its replica is missing there), else the first running one.
+std::string EmptyHome(const PartitionPlan& p, const std::set<std::string>& running) {
+  for (const ReplicaDecision& d : p.replicas) {
+    if (running.count(d.endpoint)) return d.endpoint;
+  }
+  return *running.begin();
 }
 
 }  // namespace
@@ -52,12 +85,23 @@ ApplySteps StepsOf(const Plan& plan, const std::set<std::string>& running) {
       continue;
     }
     PartitionSteps s{.table = p.table, .tid = p.tid, .pid = p.pid, .leader = p.leader, .leader_last = p.leader_last};
-    std::set<std::string> holding = {p.leader};
+    if (p.verdict == Verdict::kNoReplica) {
+      s.leader = EmptyHome(p, running);
+      s.create_empty = true;
+    } else {
+      s.repair_leader = IsDamaged(p.replicas.front().health);
+      if (std::string home = AdoptHome(p, running); !home.empty()) {
+        s.adopt_from = p.leader;
+        s.adopt_folder = p.replicas.front().folder;
+        s.leader = home;
+      }
+    }
+    std::set<std::string> holding = {s.leader};
     uint32_t to_place = p.replicas_to_add;
     std::vector<std::string> replace;
     for (const ReplicaDecision& d : p.replicas) {
       s.min_term = std::max(s.min_term, d.last.term);
-      if (d.fate == Fate::kLeader || d.fate == Fate::kNotCollected) continue;
+      if (d.fate == Fate::kLeader || d.fate == Fate::kNotCollected || d.endpoint == s.leader) continue;
       if (!Runs(d, running)) {
         replace.push_back(d.endpoint);
       } else if (d.fate == Fate::kRebuild) {
@@ -69,10 +113,8 @@ ApplySteps StepsOf(const Plan& plan, const std::set<std::string>& running) {
       }
     }
     // Room: running tablets that hold no replica of the partition.
-    size_t room = std::count_if(running.begin(), running.end(), [&](const std::string& e) {
-      return !holding.count(e) && std::none_of(p.replicas.begin(), p.replicas.end(),
-                                               [&](const ReplicaDecision& d) { return d.endpoint == e; });
-    });
+    const std::vector<std::string> free = Room(p, running);
+    size_t room = std::count_if(free.begin(), free.end(), [&](const std::string& e) { return !holding.count(e); });
     const size_t wanted = replace.size() + to_place;
     for (const std::string& e : replace) {
       if (room == 0) break;
@@ -80,10 +122,22 @@ ApplySteps StepsOf(const Plan& plan, const std::set<std::string>& running) {
       --room;
     }
     s.add = uint32_t(std::min<size_t>(to_place, room));
-    if (wanted > s.replace.size() + s.add) {
-      s.note = std::to_string(wanted - s.replace.size() - s.add) +
-               " replica(s) could not be placed: no other running tablet; once one runs, re-replication (replica_down_timeout_ms) or another recoverdata places them";
+    std::vector<std::string> notes;
+    if (s.create_empty) notes.push_back("created empty on " + s.leader + " (no replica holds data; the loss is accepted)");
+    if (!s.adopt_from.empty()) {
+      notes.push_back("its best replica, on " + s.adopt_from + " (not running), is copied from " + s.adopt_folder +
+                      " to " + s.leader + ", which leads");
     }
+    if (s.repair_leader) {
+      notes.push_back("its leader on " + s.leader + " is repaired in place first (" +
+                      HealthName(p.replicas.front().health) + "; the loss is accepted)");
+    }
+    if (wanted > s.replace.size() + s.add) {
+      notes.push_back(std::to_string(wanted - s.replace.size() - s.add) +
+                      " replica(s) could not be placed: no other running tablet; once one runs, re-replication "
+                      "(replica_down_timeout_ms) or another recoverdata places them");
+    }
+    for (const std::string& n : notes) s.note += (s.note.empty() ? "" : "; ") + n;
     out.partitions.push_back(std::move(s));
   }
   return out;

@@ -8,6 +8,7 @@
 
 #include "cluster/client/kv_client.h"
 #include "cluster/proto/enum_names.h"
+#include "ops/recover/offline_report.h"
 
 namespace kv::recover {
 namespace {
@@ -80,6 +81,15 @@ void AddTablet(const std::string& endpoint, const std::vector<v1::ReplicaStatus>
     r.role = RoleOf(s.role());
     r.source = Source::kOnline;
     r.origin = "GetStatus";
+    if (s.state() == v1::TABLE_OPEN_FAILED) {
+      // The tablet looked at the folder when it failed to open, as `inspect
+      // tablet` would: its health is read from the same findings.
+      std::vector<std::pair<std::string, std::string>> findings;
+      for (const std::string& kind : s.findings()) findings.emplace_back(kind, s.state_reason());
+      const HealthVerdict verdict = HealthFromFindings(findings);
+      r.health = verdict.health == Health::kOk ? Health::kUnreadable : verdict.health;
+      r.reason = "failed to open: " + s.state_reason();
+    }
     c->replicas.push_back(std::move(r));
     InferTable(s, c);
   }

@@ -48,8 +48,11 @@ std::string Joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// Where an offline replica's files are, as its report names them.
+std::string FolderOf(const CollectedReplica& r) { return r.source == Source::kOffline ? r.origin : ""; }
+
 ReplicaDecision FollowerFate(const CollectedReplica& f, const Position& leader) {
-  ReplicaDecision d{f.endpoint, Fate::kCatchUp, f.health, f.source, f.last, 0, 0, ""};
+  ReplicaDecision d{f.endpoint, Fate::kCatchUp, f.health, f.source, f.last, 0, 0, "", FolderOf(f)};
   if (f.health != Health::kOk) {
     d.fate = Fate::kRebuild;
     d.why = f.health == Health::kMissing ? f.reason : std::string(HealthName(f.health)) + " (" + f.reason + ")";
@@ -164,11 +167,12 @@ void PlanPartition(const PartitionInput& in, const Collection& c, const std::set
   p->risk = Joined(risks);
 
   if (leader != nullptr) {
-    ReplicaDecision d{leader->endpoint, Fate::kLeader, leader->health, leader->source, leader->last, 0, 0, ""};
+    ReplicaDecision d{leader->endpoint, Fate::kLeader, leader->health, leader->source, leader->last, 0, 0, "",
+                      FolderOf(*leader)};
     d.why = IsDamaged(leader->health) ? "the best of the damaged replicas: repaired before it leads"
             : leader->endpoint == p->current_leader ? "leads already; the greatest (last term, last offset)"
                                                     : "the greatest (last term, last offset) of the healthy replicas";
-    if (leader->source == Source::kOffline) d.why += "; read offline: its tablet is started, or its folder moved to a live tablet";
+    if (leader->source == Source::kOffline) d.why += "; read offline: its folder is copied to a running tablet, or its tablet is started";
     p->replicas.push_back(std::move(d));
   }
   std::vector<ReplicaDecision> others;

@@ -67,6 +67,7 @@ struct ReplicaDecision {
   uint64_t records_to_receive = 0;  // catch-up: leader's last offset - this replica's
   uint64_t records_cut = 0;         // at least this many records past the leader's end go to quarantine
   std::string why;                  // one line
+  std::string folder;               // read offline: the replica folder the report names (apply may copy it)
 };
 
 // Offsets first..last at risk; last nullopt: up to whatever the uncollected replicas held.

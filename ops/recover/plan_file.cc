@@ -30,7 +30,8 @@ json PartitionJson(const PartitionPlan& p) {
                         {"last_offset", d.last.offset},
                         {"records_to_receive", d.records_to_receive},
                         {"records_cut", d.records_cut},
-                        {"why", d.why}});
+                        {"why", d.why},
+                        {"folder", d.folder}});
   }
   json at_risk = nullptr;
   if (p.at_risk) at_risk = {{"first", p.at_risk->first}, {"last", p.at_risk->last ? json(*p.at_risk->last) : json(nullptr)}};
@@ -78,6 +79,7 @@ Result<ReplicaDecision> DecisionFromJson(const json& j, const std::string& where
   KV_ASSIGN_OR_RETURN(d.records_to_receive, JsonField<uint64_t>(j, "records_to_receive", where));
   KV_ASSIGN_OR_RETURN(d.records_cut, JsonField<uint64_t>(j, "records_cut", where));
   KV_ASSIGN_OR_RETURN(d.why, JsonField<std::string>(j, "why", where));
+  if (auto folder = j.find("folder"); folder != j.end() && folder->is_string()) d.folder = folder->get<std::string>();
   return d;
 }
 
