@@ -46,7 +46,7 @@ Writer::Writer(std::string dir, WriterOptions options, FileLock lock)
 
 Result<std::unique_ptr<Writer>> Writer::Open(const std::string& dir, const WriterOptions& options) {
   KV_RETURN_IF_ERROR(ValidateWriterOptions(options));
-  KV_RETURN_IF_ERROR(CreateDirs(dir));
+  KV_RETURN_IF_ERROR(CreateDirsDurably(dir));
   KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockFileIn(dir)));
   std::unique_ptr<Writer> w(new Writer(dir, options, std::move(lock)));
   KV_RETURN_IF_ERROR(w->Recover());

@@ -296,7 +296,7 @@ Error Tablet::Create(const v1::ReplicaSpec& spec) {
   if (!p && e.code() != v1::NOT_FOUND) return e;
   if (!p) {
     const std::string dir = ReplicaDir(key);
-    Status s = CreateDirs(dir);
+    Status s = CreateDirsDurably(dir);
     if (s.ok()) s = WriteSettings(dir, *wanted);
     auto opened = s.ok() ? OpenPartition(key, *wanted) : Result<std::shared_ptr<Partition>>(s);
     if (!opened.ok()) {
