@@ -67,6 +67,12 @@ void RestartNameserver(ops::Playground& pg, std::unique_ptr<client::Client>& cli
   client = ConnectTo(pg);
 }
 
+// Every replica alive and equal, and every key put still there.
+void RequireRecovered(client::Client& client, const ops::Playground& pg, const std::vector<std::string>& keys) {
+  RequireConverged(client, pg, Alive::kAll);
+  CHECK(MissingOf(client, keys) == 0);
+}
+
 std::vector<std::string> PutKeys(client::Client& client, int count) {
   std::vector<std::string> keys;
   for (int i = 0; i < count; ++i) {
@@ -129,8 +135,7 @@ TEST_CASE("restart in the middle of an op: the nameserver killed while setreplic
   CHECK(after->replicas_size() == 4);
   CHECK(std::any_of(after->replicas().begin(), after->replicas().end(),
                     [&](const v1::ReplicaInfo& r) { return r.endpoint() == target && r.is_alive(); }));
-  RequireConverged(*client, pg->get(), Alive::kAll);
-  CHECK(MissingOf(*client, keys) == 0);
+  RequireRecovered(*client, pg->get(), keys);
 }
 
 TEST_CASE("offlineendpoint's mark survives a restart of the nameserver and of the tablet: auto_failover leaves its "
@@ -179,8 +184,7 @@ TEST_CASE("offlineendpoint's mark survives a restart of the nameserver and of th
   CHECK(back->op_ids.size() == 3);
   REQUIRE(WaitUntil(30s, [&] { return OpsFinal(*client); }));
   CHECK_FALSE(TabletNow(*client, target)->taken_offline());
-  RequireConverged(*client, pg->get(), Alive::kAll);
-  CHECK(MissingOf(*client, keys) == 0);
+  RequireRecovered(*client, pg->get(), keys);
 }
 
 TEST_CASE("auto_balance: a real tablet added to the playground gets its share of replicas and leaders without a "
@@ -226,6 +230,5 @@ TEST_CASE("auto_balance: a real tablet added to the playground gets its share of
   }
   std::printf("auto_balance: %zu migrations onto the new tablet\n", migrations);
   CHECK(migrations >= 3);
-  RequireConverged(*client, pg->get(), Alive::kAll);
-  CHECK(MissingOf(*client, keys) == 0);
+  RequireRecovered(*client, pg->get(), keys);
 }
