@@ -165,6 +165,22 @@ Status CreateDirs(const std::string& dir) {
   return Status::OK();
 }
 
+Status CreateDirsDurably(const std::string& dir) {
+  std::filesystem::path path = std::filesystem::path(dir).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();  // "a/b/" names "a/b"
+  std::vector<std::filesystem::path> made;  // the missing ones, deepest first
+  for (std::filesystem::path p = path; !p.empty() && p != p.root_path() && !PathExists(p.string());
+       p = p.parent_path()) {
+    made.push_back(p);
+  }
+  KV_RETURN_IF_ERROR(CreateDirs(dir));
+  for (auto it = made.rbegin(); it != made.rend(); ++it) {
+    const std::string parent = it->parent_path().string();
+    KV_RETURN_IF_ERROR(FsyncDir(parent.empty() ? "." : parent));
+  }
+  return Status::OK();
+}
+
 Result<uint64_t> RemoveTree(const std::string& path) {
   std::error_code ec;
   const std::uintmax_t removed = std::filesystem::remove_all(path, ec);

@@ -48,6 +48,9 @@ bool IsDirectory(const std::string& path);
 // Names (not paths) of the entries of dir, sorted.
 Result<std::vector<std::string>> ListDir(const std::string& dir);
 Status CreateDirs(const std::string& dir);
+// CreateDirs, then fsyncs the parent of each folder it made, so that a new
+// folder's name survives a power cut with the durable files put in it.
+Status CreateDirsDurably(const std::string& dir);
 // Deletes path and everything under it (nothing there is fine); how many entries went.
 Result<uint64_t> RemoveTree(const std::string& path);
 // Copies the file src to dst (which must not exist) and fsyncs it.

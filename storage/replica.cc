@@ -44,7 +44,7 @@ Result<std::unique_ptr<Replica>> Replica::Open(const ReplicaPaths& paths, const 
   if (options.quarantine_root.empty()) {
     return Status::InvalidArgument("a replica needs a quarantine root (DATA_DIR/quarantine)");
   }
-  KV_RETURN_IF_ERROR(CreateDirs(paths.dir));
+  KV_RETURN_IF_ERROR(CreateDirsDurably(paths.dir));
   auto existing = ReadDescriptor(paths.descriptor);
   Descriptor desc;
   if (existing.ok()) {

@@ -18,6 +18,11 @@ target_compile_definitions(kv_playground_failover_util PRIVATE KV_BINARY_DIR="${
 kv_add_test(playground_failover_test playground_failover_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
             LIBS kv_ops LABELS playground failover)
 add_dependencies(playground_failover_test ops nameserver tablet)
+# The nameserver's ops and marks with real processes: an op resumed after the
+# nameserver is killed in its middle, offlineendpoint across restarts, auto_balance.
+kv_add_test(playground_ops_test playground_ops_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
+            LIBS kv_ops LABELS playground failover)
+add_dependencies(playground_ops_test ops nameserver tablet)
 # Many kill -9 / SIGSTOP cycles under load (KV_SOAK_CYCLES): label soak, outside
 # the default run (SOAK=1 scripts/test.sh).
 kv_add_test(playground_soak_test playground_soak_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>

@@ -15,6 +15,7 @@ std::unique_ptr<ops::ScopedPlayground> StartPlayground(const TempDir& tmp, const
   options.zk_cluster = spec.zk_cluster;
   options.zk_root_path = spec.zk_root_path;
   options.nameservers = spec.nameservers;
+  options.nameserver_flags = spec.nameserver_flags;
   options.timeout = std::chrono::seconds(60);  // a busy two-core machine
   auto started = ops::ScopedPlayground::Start(options);
   INFO(started.status().message());

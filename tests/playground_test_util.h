@@ -22,6 +22,7 @@ struct PlaygroundSpec {
   std::string zk_cluster;
   std::string zk_root_path;
   int nameservers = 1;  // 2: an active and a standby (ZooKeeper only)
+  std::vector<std::string> nameserver_flags;  // e.g. slower failure detection
 };
 
 // A playground in tmp/playground with the servers of this build; fails the

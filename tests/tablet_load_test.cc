@@ -2,8 +2,14 @@
 // is opened as at a restart, and every folder it must not open is refused with
 // its reason.
 #include <catch2/catch.hpp>
-#include <filesystem>
+#include <fcntl.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "cluster/tablet/replica_settings.h"
 #include "storage/layout.h"
 #include "common/file.h"
 #include "tests/tablet_test_util.h"
@@ -84,6 +90,66 @@ TEST_CASE("LoadReplica opens a folder put back after the tablet opened, as a res
   const v1::Error again = LoadReplica(f.tablet, kTid, kPid, kTable).error();
   CHECK(again.code() == v1::ALREADY_EXISTS);
   CHECK_THAT(again.message(), Catch::Contains("already open"));
+}
+
+// A FIFO in place of the folder's settings.json holds the load inside its
+// open (open(2) of a FIFO waits for a writer) for as long as the test wants:
+// "during loadtable" without a race.
+TEST_CASE("while LoadReplica opens a folder, GetStatus and the heartbeat show it kTableLoading, and data calls do "
+          "not reach it",
+          "[tablet]") {
+  FolderAside f;
+  const std::string dir = f.PutBack();
+  const std::string settings = tablet::SettingsPath(dir);
+  const auto text = ReadWholeFile(settings);
+  REQUIRE(text.ok());
+  std::filesystem::remove(settings);
+  REQUIRE(::mkfifo(settings.c_str(), 0600) == 0);
+
+  v1::LoadReplicaRequest req;
+  req.mutable_partition()->set_tid(kTid);
+  req.mutable_partition()->set_pid(kPid);
+  req.set_table_name(kTable);
+  v1::LoadReplicaResponse held;
+  std::thread loading([&] { f.tablet.tablet().LoadReplica(req, &held); });  // no Catch macros on this thread
+  // A writer comes and goes: the load reads an empty settings.json and fails.
+  const auto release = [&] {
+    if (!loading.joinable()) return;
+    UniqueFd writer(::open(settings.c_str(), O_WRONLY | O_CLOEXEC));
+    loading.join();
+  };
+  struct ReleaseAtEnd {
+    std::function<void()> release;
+    ~ReleaseAtEnd() { release(); }
+  } at_end{release};
+  v1::GetStatusResponse during;
+  REQUIRE(WaitUntil([&] {
+    during = f.AllStatus();
+    return during.replicas_size() == 1 && during.replicas(0).state() == v1::TABLE_LOADING;
+  }));
+  CHECK(during.replicas(0).table_name() == kTable);
+  const auto heartbeat = f.tablet.tablet().HeartbeatStatus();
+  REQUIRE(heartbeat.size() == 1);
+  CHECK(heartbeat[0].state() == v1::TABLE_LOADING);
+  const v1::Error get = Get(f.tablet, kTid, kPid, "a").error();
+  CHECK(get.code() == v1::UNAVAILABLE);
+  CHECK_THAT(get.message(), Catch::Contains("being loaded"));
+
+  release();
+  CHECK(held.error().code() == v1::FAILED_PRECONDITION);
+  CHECK_THAT(held.error().message(), Catch::Contains(settings));
+  const v1::GetStatusResponse failed = f.AllStatus();
+  REQUIRE(failed.replicas_size() == 1);
+  CHECK(failed.replicas(0).state() == v1::TABLE_OPEN_FAILED);
+
+  // With its settings.json back, the same call loads it.
+  std::filesystem::remove(settings);
+  WriteFile(settings, *text);
+  const v1::LoadReplicaResponse loaded = LoadReplica(f.tablet, kTid, kPid, kTable);
+  INFO(loaded.error().message());
+  REQUIRE(loaded.error().code() == v1::OK);
+  CHECK(loaded.status().state() == v1::TABLE_NORMAL);
+  CHECK(loaded.status().last_offset() == 3);
 }
 
 TEST_CASE("LoadReplica refuses a missing folder, another table's, another partition's, and one that fails to open",

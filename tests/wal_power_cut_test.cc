@@ -7,7 +7,8 @@
 //   wal_level 2: every acknowledged record survives any cut, torn or not, at
 //                any moment, including while the log rolls to a new segment.
 //   wal_level 1: the same run loses acknowledged records (so the test can
-//                tell the levels apart).
+//                tell the levels apart), but only a tail: a torn cut after
+//                rolls leaves a prefix of the log.
 //   wal_level 2 with an fsync period: a cut loses exactly the records
 //                acknowledged since the last periodic fsync.
 #include <catch2/catch.hpp>
@@ -152,12 +153,50 @@ TEST_CASE("wal_level 1: the same power cut loses acknowledged records", "[wal][p
   PowerCutFiles files;
   Log acked;
   {
-    auto w = OpenWriter(dir, Options(files, tmp, 1));
+    wal::WriterOptions o = Options(files, tmp, 1);
+    o.segment_bytes = 64 << 20;  // no roll: a roll fsyncs the segment it closes, at every level
+    auto w = OpenWriter(dir, o);
     acked = AppendUntilCut(*w, files, 200, PowerCutFiles::Cut::kUnsyncedGone, 1);
   }
   const size_t lost = MissingFrom(Survivors(dir), acked);
   INFO(lost << " of " << acked.size() << " acknowledged records lost");
   CHECK(lost > 0);
+}
+
+// Level 1 promises nothing of the tail but a prefix: a closed segment is
+// fsynced when the log rolls, so a cut that tears every file differently can
+// cut the newest segment only.
+TEST_CASE("wal_level 1: a torn power cut after many rolls leaves a prefix of the log, never a hole",
+          "[wal][power-cut]") {
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    test::TempDir tmp;
+    const std::string dir = tmp / "wal";
+    PowerCutFiles files(seed);
+    const wal::WriterOptions o = Options(files, tmp, 1);
+    uint64_t written = 0;
+    {
+      auto w = OpenWriter(dir, o);
+      std::mt19937_64 rng(seed);
+      for (int i = 0; i < 300; ++i) {
+        std::vector<wal::Record> one{wal::Record::Put(1, "k" + std::to_string(i), std::string(rng() % 300, 'v'))};
+        REQUIRE(w->AppendAssigning(&one).ok());
+        written = one[0].offset;
+      }
+      files.PowerCut(PowerCutFiles::Cut::kTornUnsynced);
+    }
+    files.Restart();
+    const size_t segments = wal::ListSegmentFiles(dir).value().size();
+    const Log log = Survivors(dir);
+    INFO("seed " << seed << ": " << log.size() << " of " << written << " records in " << segments << " segments");
+    REQUIRE(segments > 3);
+    REQUIRE_FALSE(log.empty());  // the closed segments are whole
+    CHECK(log.begin()->first == 1);
+    CHECK(log.rbegin()->first == log.size());  // contiguous: nothing missing before the last survivor
+    auto w = wal::Writer::Open(dir, o);  // opening cuts a torn tail and refuses mid-log damage
+    INFO(w.status().ToString());
+    REQUIRE(w.ok());
+    CHECK((*w)->last_offset() == log.size());
+  }
 }
 
 TEST_CASE("wal_level 2 with an fsync period: a cut loses exactly what was acknowledged since the last fsync",

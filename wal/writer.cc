@@ -46,7 +46,7 @@ Writer::Writer(std::string dir, WriterOptions options, FileLock lock)
 
 Result<std::unique_ptr<Writer>> Writer::Open(const std::string& dir, const WriterOptions& options) {
   KV_RETURN_IF_ERROR(ValidateWriterOptions(options));
-  KV_RETURN_IF_ERROR(CreateDirs(dir));
+  KV_RETURN_IF_ERROR(CreateDirsDurably(dir));
   KV_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(LockFileIn(dir)));
   std::unique_ptr<Writer> w(new Writer(dir, options, std::move(lock)));
   KV_RETURN_IF_ERROR(w->Recover());
@@ -102,7 +102,6 @@ Status Writer::Recover() {
   last_term_ = tail->last_term;
   written_offset_ = durable_offset_ = last_offset_;
   KV_ASSIGN_OR_RETURN(file_, files_.OpenForAppend(last_path));
-  segment_path_ = last_path;
   KV_ASSIGN_OR_RETURN(segment_size_, FileSize(last_path));
   return Status::OK();
 }
@@ -145,7 +144,6 @@ Status Writer::OpenNewSegment(uint64_t first_offset) {
   // after the rename, so the name survives a power cut with the records after it.
   KV_RETURN_IF_ERROR(WriteFileDurably(files_, path, EncodeSegmentHeader(h)));
   KV_ASSIGN_OR_RETURN(file_, files_.OpenForAppend(path));
-  segment_path_ = path;
   segment_size_ = kSegmentHeaderSize;
   return Status::OK();
 }
@@ -264,8 +262,10 @@ Status Writer::WriteGroup(std::vector<Pending*>& group) {
   if (group.empty()) return Status::OK();
   const uint64_t first = group.front()->records->front().offset;
   if (!file_ || (segment_size_ >= opt_.segment_bytes && segment_size_ > kSegmentHeaderSize)) {
-    if (file_ && opt_.wal_level == 2) KV_RETURN_IF_ERROR(file_->Sync().WithContext("before rolling the segment"));
-    if (file_ && opt_.wal_level == 1) unsynced_segments_.push_back(segment_path_);
+    // At every level, once per segment: at level 1 a power cut that tore a
+    // closed segment but kept records of the next would leave a hole in the
+    // middle of the log, where that level promises only a torn tail.
+    if (file_) KV_RETURN_IF_ERROR(file_->Sync().WithContext("before rolling the segment"));
     KV_RETURN_IF_ERROR(OpenNewSegment(first));
   }
   encode_buf_.clear();
@@ -290,11 +290,6 @@ Status Writer::SyncLocked() {
     std::lock_guard<std::mutex> l(mu_);
     written = written_offset_;
   }
-  for (const std::string& path : unsynced_segments_) {
-    KV_ASSIGN_OR_RETURN(std::unique_ptr<AppendFile> closed, files_.OpenForAppend(path));
-    KV_RETURN_IF_ERROR(closed->Sync());
-  }
-  unsynced_segments_.clear();
   if (file_) KV_RETURN_IF_ERROR(file_->Sync());
   std::lock_guard<std::mutex> l(mu_);
   if (written > durable_offset_) durable_offset_ = written;

@@ -113,8 +113,6 @@ class Writer {
   // Touched only by the group leader (one at a time) and Sync/BackgroundSync under sync_mu_.
   std::mutex sync_mu_;
   std::unique_ptr<AppendFile> file_;
-  std::string segment_path_;
-  std::vector<std::string> unsynced_segments_;  // level 1: closed since the last Sync()
   uint64_t segment_size_ = 0;
   std::string encode_buf_;
 

@@ -230,6 +230,13 @@ void Tablet::Count(const v1::CountRequest& req, v1::CountResponse* resp) {
 }
 
 void Tablet::Append(const v1::AppendRequest& req, v1::AppendResponse* resp) {
+  received_.calls.fetch_add(1, std::memory_order_relaxed);
+  AppendOne(req, resp);
+}
+
+void Tablet::AppendOne(const v1::AppendRequest& req, v1::AppendResponse* resp) {
+  received_.appends.fetch_add(1, std::memory_order_relaxed);
+  received_.records.fetch_add(req.records_size(), std::memory_order_relaxed);
   Error e;
   if (auto p = Find(KeyOf(req.partition()), &e)) return p->Append(req, resp);
   *resp->mutable_error() = std::move(e);
@@ -243,7 +250,13 @@ void Tablet::InstallSnapshot(const v1::SnapshotHeader& header, const SnapshotChu
 }
 
 void Tablet::AppendMulti(const v1::AppendMultiRequest& req, v1::AppendMultiResponse* resp) {
-  for (const v1::AppendRequest& a : req.appends()) Append(a, resp->add_results());
+  received_.calls.fetch_add(1, std::memory_order_relaxed);
+  for (const v1::AppendRequest& a : req.appends()) AppendOne(a, resp->add_results());
+}
+
+Tablet::ReplicationReceived Tablet::replication_received() const {
+  return {received_.calls.load(std::memory_order_relaxed), received_.appends.load(std::memory_order_relaxed),
+          received_.records.load(std::memory_order_relaxed)};
 }
 
 void Tablet::ChangeRole(const v1::ChangeRoleRequest& req, v1::ChangeRoleResponse* resp) {
@@ -283,7 +296,7 @@ Error Tablet::Create(const v1::ReplicaSpec& spec) {
   if (!p && e.code() != v1::NOT_FOUND) return e;
   if (!p) {
     const std::string dir = ReplicaDir(key);
-    Status s = CreateDirs(dir);
+    Status s = CreateDirsDurably(dir);
     if (s.ok()) s = WriteSettings(dir, *wanted);
     auto opened = s.ok() ? OpenPartition(key, *wanted) : Result<std::shared_ptr<Partition>>(s);
     if (!opened.ok()) {

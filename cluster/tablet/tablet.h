@@ -4,6 +4,7 @@
 // and its LeaseTable directly.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -64,6 +65,15 @@ class Tablet {
   void WriteMultiThen(const v1::WriteMultiRequest& req, Partition::Deadline deadline, v1::WriteMultiResponse* resp,
                       std::function<void()> done);
   void AppendMulti(const v1::AppendMultiRequest& req, v1::AppendMultiResponse* resp);
+  // What leaders' replication calls (Append and AppendMulti) brought this
+  // tablet since it opened: how well they batch (docs/cluster.md, "Batching
+  // on every hop"), read by tests.
+  struct ReplicationReceived {
+    uint64_t calls = 0;
+    uint64_t appends = 0;  // one per partition in a call
+    uint64_t records = 0;
+  };
+  ReplicationReceived replication_received() const;
   // A leader's snapshot for a follower: the header came in the first chunk, the files come from next().
   void InstallSnapshot(const v1::SnapshotHeader& header, const SnapshotChunkSource& next,
                        v1::InstallSnapshotResponse* resp);
@@ -106,6 +116,7 @@ class Tablet {
   std::shared_ptr<Partition> Find(PartitionKey key, Error* why) const;
   std::string ReplicaDir(PartitionKey key) const;
   Error Create(const v1::ReplicaSpec& spec);
+  void AppendOne(const v1::AppendRequest& req, v1::AppendResponse* resp);  // counted in received_
   Error Drop(PartitionKey key, bool keep_data);
   Error Load(PartitionKey key, const std::string& table);
   Error LoadUnderControl(PartitionKey key, const std::string& table);  // control_mu_ held
@@ -128,6 +139,10 @@ class Tablet {
   client::Channels peers_;
   // Replication to each follower tablet, every partition's Appends together (AppendMulti).
   FollowerStreams streams_{peers_, options_.partition.replication.rpc_timeout};
+
+  struct {
+    std::atomic<uint64_t> calls{0}, appends{0}, records{0};
+  } received_;
 
   std::mutex control_mu_;  // CreateReplica and DropReplica, one at a time
 
