@@ -11,18 +11,16 @@ kv_add_test(recover_data_op_test recover_data_op_test.cc $<TARGET_OBJECTS:kv_nam
 kv_add_test(replica_ops_test replica_ops_test.cc $<TARGET_OBJECTS:kv_nameserver_test_util>
             LIBS kv_nameserver LABELS nameserver failover)
 # With real processes on the playground: a leader's tablet killed under a
-# write load, and one paused past failover, then resumed.
+# write load, and one paused past failover, then resumed; in the same binary
+# (one link), the nameserver's ops and marks (playground_ops_test.cc): an op
+# resumed after the nameserver is killed in its middle, offlineendpoint
+# across restarts, auto_balance.
 add_library(kv_playground_failover_util OBJECT playground_failover_util.cc playground_test_util.cc)
 target_link_libraries(kv_playground_failover_util PUBLIC kv_ops Catch2::Catch2)
 target_compile_definitions(kv_playground_failover_util PRIVATE KV_BINARY_DIR="${CMAKE_BINARY_DIR}")
-kv_add_test(playground_failover_test playground_failover_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
-            LIBS kv_ops LABELS playground failover)
+kv_add_test(playground_failover_test playground_failover_test.cc playground_ops_test.cc
+            $<TARGET_OBJECTS:kv_playground_failover_util> LIBS kv_ops LABELS playground failover)
 add_dependencies(playground_failover_test ops nameserver tablet)
-# The nameserver's ops and marks with real processes: an op resumed after the
-# nameserver is killed in its middle, offlineendpoint across restarts, auto_balance.
-kv_add_test(playground_ops_test playground_ops_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
-            LIBS kv_ops LABELS playground failover)
-add_dependencies(playground_ops_test ops nameserver tablet)
 # Many kill -9 / SIGSTOP cycles under load (KV_SOAK_CYCLES): label soak, outside
 # the default run (SOAK=1 scripts/test.sh).
 kv_add_test(playground_soak_test playground_soak_test.cc $<TARGET_OBJECTS:kv_playground_failover_util>
