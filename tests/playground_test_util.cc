@@ -11,7 +11,8 @@ std::unique_ptr<ops::ScopedPlayground> StartPlayground(const TempDir& tmp, const
   ops::PlaygroundOptions options;
   options.dir = tmp / "playground";
   options.tablets = spec.tablets;
-  options.bin_dir = KV_BINARY_DIR;  // the build root: cluster/nameserver/nameserver, cluster/tablet/tablet
+  // The build root: cluster/nameserver/nameserver, cluster/tablet/tablet.
+  options.bin_dir = spec.bin_dir.empty() ? KV_BINARY_DIR : spec.bin_dir;
   options.zk_cluster = spec.zk_cluster;
   options.zk_root_path = spec.zk_root_path;
   options.nameservers = spec.nameservers;

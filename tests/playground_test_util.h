@@ -23,6 +23,7 @@ struct PlaygroundSpec {
   std::string zk_root_path;
   int nameservers = 1;  // 2: an active and a standby (ZooKeeper only)
   std::vector<std::string> nameserver_flags;  // e.g. slower failure detection
+  std::string bin_dir;  // bin_dir/{nameserver,tablet}; empty: this build's
 };
 
 // A playground in tmp/playground with the servers of this build; fails the

@@ -1,6 +1,8 @@
 // `ops recoverdata` soak (label soak, outside the default run): full outages
 // at random moments of a write load at wal_level 2, acks majority. Each
-// cycle SIGKILLs every running tablet and the nameserver at once, restarts
+// cycle ends every running tablet and the nameserver at once, by a power cut
+// (odd cycles: the tablets are tablet-power-cut, whose WAL files lose what was
+// not synced, torn, on SIGUSR1) or by SIGKILL (even cycles), restarts
 // the nameserver and a random non-empty subset of the tablets, starts new
 // ones up to three running, reads the others' data dirs offline, and runs
 // `ops recoverdata run`. When the plan holds a partition because its best
@@ -14,6 +16,8 @@
 #include <cstdlib>
 #include <random>
 
+#include "common/file.h"
+#include "ops/playground/process.h"
 #include "tests/ops_run_util.h"
 #include "tests/playground_failover_util.h"
 #include "tests/playground_test_util.h"
@@ -39,6 +43,21 @@ std::vector<ops::ServerRecord> Running(ops::Playground& pg, const char* role) {
   return out;
 }
 
+// A bin dir whose tablet is tablet-power-cut: the playground starts it for every tablet.
+std::string PowerCutBinDir(const TempDir& tmp) {
+  const std::string bin = tmp / "bin";
+  REQUIRE(CreateDirs(bin).ok());
+  REQUIRE(::symlink(KV_BINARY_DIR "/cluster/nameserver/nameserver", (bin + "/nameserver").c_str()) == 0);
+  REQUIRE(::symlink(KV_BINARY_DIR "/tests/tablet-power-cut", (bin + "/tablet").c_str()) == 0);
+  return bin;
+}
+
+// The power goes out on every tablet at once: SIGUSR1 to each, then each is gone.
+void PowerCut(const std::vector<ops::ServerRecord>& tablets) {
+  for (const ops::ServerRecord& s : tablets) REQUIRE(::kill(s.process.pid, SIGUSR1) == 0);
+  for (const ops::ServerRecord& s : tablets) REQUIRE(ops::WaitForState(s.process, ops::ProcessState::kDead, 30s));
+}
+
 }  // namespace
 
 TEST_CASE("recoverdata soak: full outages at random moments, a random minority restarted, the rest read offline",
@@ -48,7 +67,9 @@ TEST_CASE("recoverdata soak: full outages at random moments, a random minority r
   std::printf("recoverdata soak: %d cycles, seed %u\n", cycles, seed);
   std::mt19937 random(seed);
   TempDir tmp;
-  auto pg = StartPlayground(tmp, 3);
+  PlaygroundSpec spec;
+  spec.bin_dir = PowerCutBinDir(tmp);
+  auto pg = StartPlayground(tmp, spec);
   {
     auto client = ConnectTo(pg->get());
     v1::CreateTableRequest create;
@@ -70,7 +91,11 @@ TEST_CASE("recoverdata soak: full outages at random moments, a random minority r
       // A random moment: after a random number of acknowledged writes.
       const size_t moment = std::uniform_int_distribution<size_t>(10, 200)(random);
       REQUIRE(WaitUntil(60s, [&] { return load.acked() >= moment; }));
-      for (const ops::ServerRecord& s : tablets) REQUIRE(pg->get().Signal(s.name, SIGKILL).ok());
+      if (cycle % 2 == 1) {
+        PowerCut(tablets);
+      } else {
+        for (const ops::ServerRecord& s : tablets) REQUIRE(pg->get().Signal(s.name, SIGKILL).ok());
+      }
       for (const ops::ServerRecord& s : nameservers) REQUIRE(pg->get().Signal(s.name, SIGKILL).ok());
       load.Stop();
       const std::vector<std::string> keys = load.acked_keys();
@@ -101,7 +126,8 @@ TEST_CASE("recoverdata soak: full outages at random moments, a random minority r
     INFO(run.out << run.err);
     REQUIRE(run.code == 0);
     REQUIRE(WaitUntil(30s, [&] { return AutoFailover(*client) == "true"; }));
-    std::printf("cycle %d: %zu of %zu tablets restarted, recovered\n", cycle, restarted, tablets.size());
+    std::printf("cycle %d (%s): %zu of %zu tablets restarted, recovered\n", cycle,
+                cycle % 2 == 1 ? "power cut" : "SIGKILL", restarted, tablets.size());
   }
   auto client = ConnectTo(pg->get());
   const size_t lost = MissingOf(*client, acked);
