@@ -665,3 +665,47 @@ TEST_CASE("repair wal salvage: exit codes and output", "[repair][wal][cli]") {
   SECTION("missing folder: 2") { CHECK(RunRepair({"wal", "salvage", log.tmp / "nope"}).exit_code == 2); }
   SECTION("bad flag: 2") { CHECK(RunRepair({"wal", "salvage", log.dir, "--apply=maybe"}).exit_code == 2); }
 }
+
+TEST_CASE("cut after a hole: the segments after it move whole into quarantine, the log ends before it, and the "
+          "folder's own LOCK still refuses",
+          "[repair][wal]") {
+  test::TempDir tmp;
+  const std::string dir = tmp.path() + "/wal";
+  const std::vector<std::string> segments = test::WriteTestLog(dir, {.records = 300});
+  REQUIRE(segments.size() >= 3);
+  // A hole as a salvage leaves one: the second segment's records gone.
+  const test::Collected before = test::ReadAll(dir);
+  REQUIRE(std::filesystem::remove(segments[1]));
+  const std::vector<uint64_t> left = test::ReadAll(dir).offsets;
+  uint64_t hole_from = 0;
+  for (size_t i = 0; i + 1 < left.size() && hole_from == 0; ++i) {
+    if (left[i + 1] != left[i] + 1) hole_from = left[i] + 1;
+  }
+  REQUIRE(hole_from > 1);
+
+  SECTION("refused while a writer holds the folder's LOCK") {
+    auto held = FileLock::Acquire(LockFileIn(dir));
+    REQUIRE(held.ok());
+    const repair::EnclosingLockOwned not_this_one(tmp.path());  // only folders above count as the caller's own
+    auto cut = repair::CutAfterHole(dir, hole_from, {});
+    CHECK(cut.status().IsBusy());
+    CHECK(wal::ListSegmentFiles(dir)->size() == segments.size() - 1);
+  }
+  SECTION("applied") {
+    auto cut = repair::CutAfterHole(dir, hole_from, {.command = "test"});
+    INFO(cut.status().ToString());
+    REQUIRE(cut.ok());
+    CHECK(cut->moved.size() == segments.size() - 2);  // every segment after the hole
+    const test::Collected after = test::ReadAll(dir);
+    CHECK(after.damages.empty());
+    REQUIRE_FALSE(after.offsets.empty());
+    CHECK(after.offsets.back() < hole_from);
+    CHECK(after.offsets.size() < before.offsets.size());
+    // Nothing deleted: the moved segments are in the quarantine, with a manifest.
+    for (const std::string& moved : cut->moved) {
+      const std::string name = moved.substr(moved.rfind('/') + 1);
+      CHECK(std::filesystem::exists(cut->quarantine_dir + "/" + name));
+    }
+    CHECK(std::filesystem::exists(cut->quarantine_dir + "/manifest.json"));
+  }
+}
