@@ -1,0 +1,124 @@
+// `ops bench`'s libraries (ops/bench/): YCSB property files with overrides,
+// and the latency histogram's percentiles against exact ones.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "ops/bench/histogram.h"
+#include "ops/bench/workload.h"
+#include "tests/test_util.h"
+
+using namespace kv;
+using namespace kv::bench;
+
+namespace {
+
+std::string Shipped(const std::string& name) { return std::string(KV_WORKLOADS_DIR) + "/" + name; }
+
+}  // namespace
+
+TEST_CASE("the six shipped core workloads read as YCSB defines them", "[ops][bench]") {
+  struct Expected {
+    const char* file;
+    double read, update, insert, scan, rmw;
+    Distribution distribution;
+  };
+  const Expected all[] = {{"workloada", 0.5, 0.5, 0, 0, 0, Distribution::kZipfian},
+                          {"workloadb", 0.95, 0.05, 0, 0, 0, Distribution::kZipfian},
+                          {"workloadc", 1, 0, 0, 0, 0, Distribution::kZipfian},
+                          {"workloadd", 0.95, 0, 0.05, 0, 0, Distribution::kLatest},
+                          {"workloade", 0, 0, 0.05, 0.95, 0, Distribution::kZipfian},
+                          {"workloadf", 0.5, 0, 0, 0, 0.5, Distribution::kZipfian}};
+  for (const Expected& e : all) {
+    INFO(e.file);
+    auto w = LoadWorkload({Shipped(e.file)}, {});
+    INFO(w.status().ToString());
+    REQUIRE(w.ok());
+    CHECK(w->record_count == 1000);
+    CHECK(w->operation_count == 1000);
+    CHECK(w->field_count == 10);
+    CHECK(w->field_length == 100);
+    CHECK(w->read == Approx(e.read));
+    CHECK(w->update == Approx(e.update));
+    CHECK(w->insert == Approx(e.insert));
+    CHECK(w->scan == Approx(e.scan));
+    CHECK(w->read_modify_write == Approx(e.rmw));
+    CHECK(w->distribution == e.distribution);
+    CHECK(w->unknown.empty());
+  }
+  auto e = LoadWorkload({Shipped("workloade")}, {});
+  REQUIRE(e.ok());
+  CHECK(e->max_scan_length == 100);
+}
+
+TEST_CASE("workload overrides: later files and -p win, and bad input names where it is", "[ops][bench]") {
+  test::TempDir tmp;
+  const std::string base = tmp / "base";
+  test::WriteFile(base, "# a comment\n\nrecordcount = 5000\nthreadcount=4\nreadproportion=1\n");
+  auto w = LoadWorkload({base}, {"recordcount=20", "target=300", "status.interval=2", "typo.key=1"});
+  INFO(w.status().ToString());
+  REQUIRE(w.ok());
+  CHECK(w->record_count == 20);
+  CHECK(w->thread_count == 4);
+  CHECK(w->target_ops == Approx(300));
+  CHECK(w->status_interval_s == 2);
+  CHECK(w->unknown == std::vector<std::string>{"typo.key"});
+
+  auto error_of = [&](const std::string& text, const std::vector<std::string>& overrides = {}) {
+    test::WriteFile(tmp / "bad", text);
+    auto r = LoadWorkload({tmp / "bad"}, overrides);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().IsInvalidArgument());
+    return r.status().message();
+  };
+  CHECK_THAT(error_of("readproportion=1\nno equals sign\n"), Catch::Contains(tmp / "bad" + ":2"));
+  CHECK_THAT(error_of("readproportion=1\nrecordcount=many\n"),
+             Catch::Contains(":2") && Catch::Contains("recordcount=many is not a number"));
+  CHECK_THAT(error_of("readproportion=1.5\n"), Catch::Contains(":1") && Catch::Contains("[0, 1]"));
+  CHECK_THAT(error_of("readproportion=0\nupdateproportion=0\n"), Catch::Contains("sums to 0"));
+  CHECK_THAT(error_of("readproportion=1\nrequestdistribution=gaussian\n"), Catch::Contains("gaussian"));
+  CHECK_THAT(error_of("readproportion=1\n", {"threadcount=0"}), Catch::Contains("-p threadcount=0"));
+  auto missing = LoadWorkload({tmp / "nope"}, {});
+  CHECK(missing.status().IsNotFound());
+}
+
+TEST_CASE("histogram percentiles stay within 1/64 of the exact ones, in bounded memory", "[ops][bench]") {
+  std::mt19937_64 random(7);
+  std::lognormal_distribution<double> latency(6.0, 1.2);  // a long tail around 400 us
+  LatencyHistogram h;
+  std::vector<uint64_t> exact;
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t us = uint64_t(latency(random));
+    h.Record(us);
+    exact.push_back(us);
+  }
+  std::sort(exact.begin(), exact.end());
+  CHECK(h.count() == exact.size());
+  CHECK(h.min() == exact.front());
+  CHECK(h.max() == exact.back());
+  for (double p : {50.0, 90.0, 95.0, 99.0, 99.9, 99.99}) {
+    INFO("p" << p);
+    const uint64_t want = exact[size_t(std::ceil(p / 100 * double(exact.size()))) - 1];
+    const uint64_t got = h.Percentile(p);
+    CHECK(got >= want);
+    CHECK(double(got) <= double(want) * (1 + 1.0 / 64) + 1);
+  }
+  CHECK(h.Percentile(100) == exact.back());
+  CHECK(sizeof(LatencyHistogram) < 20000);
+
+  SECTION("merged halves are the whole") {
+    LatencyHistogram a, b;
+    for (size_t i = 0; i < exact.size(); ++i) (i % 2 ? a : b).Record(exact[i]);
+    a.Merge(b);
+    CHECK(a.count() == h.count());
+    CHECK(a.Percentile(99) == h.Percentile(99));
+    CHECK(a.mean() == Approx(h.mean()));
+  }
+  SECTION("small values are exact, and nothing recorded reads 0") {
+    LatencyHistogram small;
+    for (uint64_t v : {3, 7, 7, 100}) small.Record(v);
+    CHECK(small.Percentile(50) == 7);
+    CHECK(small.Percentile(100) == 100);
+    CHECK(LatencyHistogram().Percentile(99) == 0);
+  }
+}
