@@ -1,10 +1,15 @@
 // `ops bench`'s libraries (ops/bench/): YCSB property files with overrides,
-// and the latency histogram's percentiles against exact ones.
+// the latency histogram's percentiles against exact ones, and the key
+// choice's frequencies against YCSB's distributions.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <numeric>
 #include <random>
+#include <set>
 
 #include "ops/bench/histogram.h"
+#include "ops/bench/key_chooser.h"
 #include "ops/bench/workload.h"
 #include "tests/test_util.h"
 
@@ -120,5 +125,58 @@ TEST_CASE("histogram percentiles stay within 1/64 of the exact ones, in bounded 
     CHECK(small.Percentile(50) == 7);
     CHECK(small.Percentile(100) == 100);
     CHECK(LatencyHistogram().Percentile(99) == 0);
+  }
+}
+
+TEST_CASE("key choice: zipfian as YCSB's generator, scrambled over the key space, latest follows the inserts",
+          "[ops][bench]") {
+  constexpr uint64_t kItems = 1000;
+  constexpr int kDraws = 200000;
+  std::mt19937_64 random(11);
+  double zetan = 0;
+  for (uint64_t i = 1; i <= kItems; ++i) zetan += 1.0 / std::pow(double(i), ZipfianGenerator::kTheta);
+
+  SECTION("zipfian: item i drawn with probability 1 / ((i+1)^0.99 zeta(n))") {
+    const ZipfianGenerator zipf(kItems);
+    std::vector<int> seen(kItems);
+    for (int i = 0; i < kDraws; ++i) ++seen[zipf.Next(random)];
+    for (uint64_t item : {0, 1, 9}) {
+      INFO("item " << item);
+      const double want = kDraws / (std::pow(double(item + 1), ZipfianGenerator::kTheta) * zetan);
+      CHECK(double(seen[item]) == Approx(want).epsilon(0.1));
+    }
+    CHECK(std::max_element(seen.begin(), seen.end()) == seen.begin());
+  }
+  SECTION("scrambled: the hot items are spread, not the first keys") {
+    const KeyChooser chooser(Distribution::kZipfian, kItems);
+    std::vector<int> seen(kItems);
+    for (int i = 0; i < kDraws; ++i) ++seen[chooser.Next(random, kItems)];
+    std::vector<uint64_t> hottest(kItems);
+    std::iota(hottest.begin(), hottest.end(), 0);
+    std::partial_sort(hottest.begin(), hottest.begin() + 8, hottest.end(),
+                      [&](uint64_t a, uint64_t b) { return seen[a] > seen[b]; });
+    std::set<uint64_t> eighths;
+    for (int i = 0; i < 8; ++i) eighths.insert(hottest[i] * 8 / kItems);
+    CHECK(eighths.size() >= 3);  // the eight hottest items fall in several eighths of the key space
+    CHECK(double(seen[hottest[0]]) == Approx(kDraws / zetan).epsilon(0.1));
+  }
+  SECTION("latest: the newest item is the hottest, and it follows new inserts") {
+    const KeyChooser chooser(Distribution::kLatest, kItems);
+    std::vector<int> seen(kItems + 500);
+    for (int i = 0; i < kDraws; ++i) ++seen[chooser.Next(random, kItems + 500)];
+    CHECK(std::max_element(seen.begin(), seen.end()) - seen.begin() == long(kItems + 499));
+  }
+  SECTION("uniform: every tenth of the items gets a tenth of the draws") {
+    const KeyChooser chooser(Distribution::kUniform, kItems);
+    std::vector<int> tenths(10);
+    for (int i = 0; i < kDraws; ++i) ++tenths[chooser.Next(random, kItems) / 100];
+    for (int t : tenths) CHECK(double(t) == Approx(kDraws / 10.0).epsilon(0.05));
+  }
+  SECTION("keys: YCSB's hashed names, one per item") {
+    std::set<std::string> names;
+    for (uint64_t i = 0; i < 10000; ++i) names.insert(KeyName(i));
+    CHECK(names.size() == 10000);
+    CHECK(KeyName(0).rfind("user", 0) == 0);
+    CHECK(KeyName(42) == KeyName(42));
   }
 }
