@@ -10,6 +10,7 @@
 
 #include "ops/bench/histogram.h"
 #include "ops/bench/key_chooser.h"
+#include "ops/bench/status_line.h"
 #include "ops/bench/workload.h"
 #include "tests/test_util.h"
 
@@ -179,4 +180,15 @@ TEST_CASE("key choice: zipfian as YCSB's generator, scrambled over the key space
     CHECK(KeyName(0).rfind("user", 0) == 0);
     CHECK(KeyName(42) == KeyName(42));
   }
+}
+
+TEST_CASE("status lines in go-ycsb's shape, which its readers parse", "[ops][bench]") {
+  LatencyHistogram h;
+  for (uint64_t us = 1; us <= 100; ++us) h.Record(us);
+  const std::string line = StatusLine("READ", 10.0, h);
+  CHECK(line ==
+        "READ   - Takes(s): 10.0, Count: 100, OPS: 10.0, Avg(us): 50, Min(us): 1, Max(us): 100, 50th(us): 50, "
+        "90th(us): 90, 95th(us): 95, 99th(us): 99, 99.9th(us): 100, 99.99th(us): 100");
+  CHECK_THAT(StatusLine("UPDATE_ERROR", 2.5, LatencyHistogram()),
+             Catch::StartsWith("UPDATE_ERROR - Takes(s): 2.5, Count: 0, OPS: 0.0, Avg(us): 0, Min(us): 0"));
 }
