@@ -7,10 +7,12 @@
 kv_add_test(client_test client_routing_test.cc client_scan_test.cc client_retry_test.cc client_coalesce_test.cc
             LIBS kv_client LABELS client)
 kv_add_test(ops_test ops_args_test.cc ops_bench_test.cc LIBS kv_ops kv_ops_bench LABELS ops)
-# The shipped YCSB workloads, read by ops_bench_test.
-target_compile_definitions(ops_test PRIVATE KV_WORKLOADS_DIR="${PROJECT_SOURCE_DIR}/playbooks/workloads")
 kv_add_test(playground_process_test playground_process_test.cc LIBS kv_ops LABELS playground)
 kv_add_test(ops_cli_test ops_cli_test.cc ops_run_util.cc playground_test_util.cc LIBS kv_ops LABELS ops playground)
+# The shipped YCSB workloads, read by ops_bench_test and ops_cli_test.
+foreach(t ops_test ops_cli_test)
+  target_compile_definitions(${t} PRIVATE KV_WORKLOADS_DIR="${PROJECT_SOURCE_DIR}/playbooks/workloads")
+endforeach()
 kv_add_test(playground_cluster_test playground_cluster_test.cc playground_test_util.cc
             LIBS kv_ops LABELS playground)
 kv_add_test(playground_failure_test playground_failure_test.cc playground_test_util.cc

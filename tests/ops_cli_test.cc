@@ -334,3 +334,44 @@ TEST_CASE("ops HA commands on a live cluster: op ids and showopstatus and exit c
     return round.code == 0 && round.out.find("nothing to do") != std::string::npos;
   }));
 }
+
+TEST_CASE("ops bench load and run: YCSB workloads on a live cluster, go-ycsb's lines, open loop at a target",
+          "[ops][cli][playground][bench]") {
+  TempDir tmp;
+  auto pg = StartPlayground(tmp, 1);
+  const std::string ns = pg->get().NameserverList();
+  REQUIRE(RunOps(tmp, {"create", "table", "usertable", "--partitions", "2", "--replicas", "1"}, ns).code == 0);
+  const std::string workloads = KV_WORKLOADS_DIR;
+
+  Run load = RunOps(tmp, {"bench", "load", "-P", workloads + "/workloada", "-p", "recordcount=300", "-p",
+                          "threadcount=2", "--table", "usertable"},
+                    ns);
+  INFO(load.out << load.err);
+  REQUIRE(load.code == 0);
+  CHECK_THAT(load.out, Catch::Contains("INSERT - Takes(s): ") && Catch::Contains("Count: 300, OPS: "));
+  auto count = ConnectTo(pg->get())->Count("usertable");
+  REQUIRE(count.ok());
+  CHECK(*count == 300);  // every item a distinct key
+
+  // workloada at 400 ops/s: 200 operations cannot take less than half a second (open loop).
+  Run run = RunOps(tmp, {"bench", "run", "-P", workloads + "/workloada", "-p", "recordcount=300", "-p",
+                         "operationcount=200", "-p", "target=400", "--table", "usertable", "--json"},
+                   ns);
+  INFO(run.out << run.err);
+  REQUIRE(run.code == 0);
+  const auto summary = nlohmann::json::parse(Lines(run.out).back());
+  CHECK(summary["operations"] == 200);
+  CHECK(summary["errors"] == 0);
+  CHECK(summary["by_operation"]["READ"]["count"].get<uint64_t>() + summary["by_operation"]["UPDATE"]["count"].get<uint64_t>() == 200);
+  CHECK(summary["seconds"].get<double>() >= 199.0 / 400);
+
+  Run bad = RunOps(tmp, {"bench", "run", "-P", workloads + "/workloada", "-p", "requestdistribution=gaussian",
+                         "--table", "usertable"},
+                   ns);
+  CHECK(bad.code == 2);
+  CHECK(bad.OneLineError());
+  Run missing = RunOps(tmp, {"bench", "run", "-P", workloads + "/workloada", "--table", "nosuch"}, ns);
+  CHECK(missing.code == 2);  // a table that is not there: bad input
+  CHECK(missing.OneLineError());
+  CHECK_THAT(missing.err, Catch::Contains("nosuch"));
+}

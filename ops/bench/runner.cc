@@ -1,0 +1,158 @@
+#include "ops/bench/runner.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "cluster/client/kv_client.h"
+#include "ops/bench/key_chooser.h"
+#include "ops/bench/status_line.h"
+
+namespace kv::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Op { kInsert, kRead, kUpdate, kScan, kReadModifyWrite };
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::kInsert: return "INSERT";
+    case Op::kRead: return "READ";
+    case Op::kUpdate: return "UPDATE";
+    case Op::kScan: return "SCAN";
+    case Op::kReadModifyWrite: return "READ_MODIFY_WRITE";
+  }
+  return "?";
+}
+
+Op PickOp(const Workload& w, std::mt19937_64& random) {
+  const double total = w.read + w.update + w.insert + w.scan + w.read_modify_write;
+  double u = std::uniform_real_distribution<double>(0.0, total)(random);
+  const std::pair<double, Op> mix[] = {{w.read, Op::kRead}, {w.update, Op::kUpdate}, {w.insert, Op::kInsert},
+                                       {w.scan, Op::kScan}, {w.read_modify_write, Op::kReadModifyWrite}};
+  for (const auto& [share, op] : mix) {
+    if (u < share) return op;
+    u -= share;
+  }
+  return Op::kRead;
+}
+
+// A record's value: fieldcount x fieldlength bytes, different per write.
+std::string ValueFor(const Workload& w, std::mt19937_64& random) {
+  std::string value(size_t(w.field_count) * w.field_length, 'a');
+  for (char& c : value) c = char('a' + random() % 26);
+  return value;
+}
+
+class Recorder {
+ public:
+  void Record(const std::string& name, uint64_t micros) {
+    std::lock_guard<std::mutex> l(mu_);
+    by_operation_[name].Record(micros);
+  }
+  void Failed(const std::string& name, uint64_t micros, const Status& s) {
+    std::lock_guard<std::mutex> l(mu_);
+    by_operation_[name + "_ERROR"].Record(micros);
+    ++errors_;
+    if (first_error_.empty()) first_error_ = s.ToString();
+  }
+  RunResult Snapshot(double seconds) const {
+    std::lock_guard<std::mutex> l(mu_);
+    RunResult r;
+    r.seconds = seconds;
+    r.by_operation = by_operation_;
+    for (const auto& [name, h] : by_operation_) r.operations += h.count();
+    r.errors = errors_;
+    r.first_error = first_error_;
+    return r;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, LatencyHistogram> by_operation_;
+  uint64_t errors_ = 0;
+  std::string first_error_;
+};
+
+}  // namespace
+
+std::vector<std::string> StatusLines(const RunResult& r) {
+  std::vector<std::string> lines;
+  for (const auto& [name, h] : r.by_operation) lines.push_back(StatusLine(name, r.seconds, h));
+  return lines;
+}
+
+Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const RunOptions& options) {
+  if (options.table.empty()) return Status::InvalidArgument("a workload needs a table (--table)");
+  const uint64_t total = options.phase == Phase::kLoad ? w.record_count : w.operation_count;
+  const KeyChooser chooser(w.distribution, w.record_count);
+  std::atomic<uint64_t> next{0}, inserted{w.record_count};
+  Recorder recorder;
+  const Clock::time_point start = Clock::now();
+  const auto limit = w.max_execution_s > 0 ? std::chrono::seconds(w.max_execution_s) : Clock::duration::max();
+  auto elapsed_s = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+
+  auto worker = [&](uint64_t thread) {
+    std::mt19937_64 random(options.seed * 1000003 + thread);
+    for (uint64_t i = next++; i < total; i = next++) {
+      if (Clock::now() - start > limit) break;
+      Clock::time_point from = Clock::now();
+      if (w.target_ops > 0) {
+        // Open loop: timed from when it was due, however late it is sent.
+        const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(double(i) / w.target_ops));
+        std::this_thread::sleep_until(due);
+        from = due;
+      }
+      const Op op = options.phase == Phase::kLoad ? Op::kInsert : PickOp(w, random);
+      Status s;
+      if (op == Op::kInsert) {
+        const uint64_t item = options.phase == Phase::kLoad ? i : inserted++;
+        s = client.Put(options.table, KeyName(item), ValueFor(w, random)).status();
+      } else {
+        const std::string key = KeyName(chooser.Next(random, inserted.load()));
+        if (op == Op::kRead) {
+          s = client.Get(options.table, key).status();
+        } else if (op == Op::kUpdate) {
+          s = client.Put(options.table, key, ValueFor(w, random)).status();
+        } else if (op == Op::kScan) {
+          const uint64_t length = std::uniform_int_distribution<uint64_t>(1, std::max<uint32_t>(w.max_scan_length, 1))(random);
+          s = client.Scan(options.table, key, "", length).status();
+        } else {
+          s = client.Get(options.table, key).status();
+          if (s.ok()) s = client.Put(options.table, key, ValueFor(w, random)).status();
+        }
+      }
+      const auto micros = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - from).count());
+      if (s.ok()) {
+        recorder.Record(OpName(op), micros);
+      } else {
+        recorder.Failed(OpName(op), micros, s);
+      }
+    }
+  };
+
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::thread reporter([&] {
+    std::unique_lock<std::mutex> l(done_mu);
+    while (!done_cv.wait_for(l, std::chrono::seconds(w.status_interval_s), [&] { return done; })) {
+      if (options.status) options.status(StatusLines(recorder.Snapshot(elapsed_s())));
+    }
+  });
+  std::vector<std::thread> threads;
+  for (uint32_t t = 0; t < w.thread_count; ++t) threads.emplace_back(worker, t);
+  for (std::thread& t : threads) t.join();
+  {
+    std::lock_guard<std::mutex> l(done_mu);
+    done = true;
+  }
+  done_cv.notify_all();
+  reporter.join();
+  return recorder.Snapshot(elapsed_s());
+}
+
+}  // namespace kv::bench

@@ -1,0 +1,51 @@
+// Runs a YCSB workload against a table (`ops bench load|run`): the load phase
+// inserts items 0..recordcount-1; the run phase does operationcount
+// operations of the workload's mix on the records key_chooser.h picks.
+// threadcount threads; closed loop (each thread sends when its last answer
+// came), or, with a target rate, open loop: operation i is due at start +
+// i / target, and its latency counts from when it was due, so a stall shows
+// in the latencies instead of being hidden (coordinated omission).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "ops/bench/histogram.h"
+#include "ops/bench/workload.h"
+
+namespace kv::client {
+class Client;
+}
+
+namespace kv::bench {
+
+enum class Phase { kLoad, kRun };
+
+struct RunOptions {
+  Phase phase = Phase::kRun;
+  std::string table;
+  uint64_t seed = 1;
+  // Called every status.interval seconds with the lines so far (go-ycsb's:
+  // cumulative since the start, one per operation type).
+  std::function<void(const std::vector<std::string>& lines)> status;
+};
+
+struct RunResult {
+  double seconds = 0;
+  // "INSERT", "READ", "UPDATE", "SCAN", "READ_MODIFY_WRITE", and "<TYPE>_ERROR" for failures.
+  std::map<std::string, LatencyHistogram> by_operation;
+  uint64_t operations = 0, errors = 0;
+  std::string first_error;  // the first failure's message, for the operator
+};
+
+// The status lines of a result (StatusLine of each type, by name).
+std::vector<std::string> StatusLines(const RunResult& r);
+
+// InvalidArgument when the table is missing from the options.
+Result<RunResult> RunWorkload(client::Client& client, const Workload& workload, const RunOptions& options);
+
+}  // namespace kv::bench
