@@ -11,6 +11,7 @@ void BenchCommand::AddCommandFlags(CLI::App* app) {
       ->check(CLI::ExistingFile);
   app->add_option("-p", overrides_, "a property, key=value (recordcount=100000, threadcount=8, target=500, ...)");
   app->add_option("--table", table_, "the table to load or run against")->required();
+  app->add_option("--ledger", ledger_, "record every acknowledged write in this new file, for `ops bench verify`");
   app->add_option("--seed", seed_, "the random seed of the key and operation choice")->capture_default_str();
 }
 
@@ -22,7 +23,13 @@ int BenchCommand::RunWith(client::Client& client, const cli::CommonFlags& common
   }
   // A table that is not there is bad input, not a run whose every operation failed.
   if (auto table = client.ShowTable(table_); !table.ok()) return Fail(table.status());
-  bench::RunOptions options{.phase = phase_, .table = table_, .seed = seed_};
+  std::unique_ptr<bench::LedgerWriter> ledger;
+  if (!ledger_.empty()) {
+    auto created = bench::LedgerWriter::Create(ledger_, table_);
+    if (!created.ok()) return Fail(Status::InvalidArgument(created.status().message()));
+    ledger = std::move(created).value();
+  }
+  bench::RunOptions options{.phase = phase_, .table = table_, .seed = seed_, .ledger = ledger.get()};
   if (!common.json) {
     options.status = [](const std::vector<std::string>& lines) {
       for (const std::string& line : lines) std::printf("%s\n", line.c_str());
@@ -31,6 +38,9 @@ int BenchCommand::RunWith(client::Client& client, const cli::CommonFlags& common
   }
   auto result = bench::RunWorkload(client, *workload, options);
   if (!result.ok()) return Fail(result.status());
+  if (ledger) {
+    if (Status closed = ledger->Close(); !closed.ok()) return Fail(closed);
+  }
   if (common.json) {
     nlohmann::json ops = nlohmann::json::object();
     for (const auto& [name, h] : result->by_operation) {

@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <random>
 #include <set>
 
+#include "common/file.h"
 #include "ops/bench/histogram.h"
 #include "ops/bench/key_chooser.h"
+#include "ops/bench/ledger.h"
 #include "ops/bench/status_line.h"
 #include "ops/bench/workload.h"
 #include "tests/test_util.h"
@@ -191,4 +194,53 @@ TEST_CASE("status lines in go-ycsb's shape, which its readers parse", "[ops][ben
         "90th(us): 90, 95th(us): 95, 99th(us): 99, 99.9th(us): 100, 99.99th(us): 100");
   CHECK_THAT(StatusLine("UPDATE_ERROR", 2.5, LatencyHistogram()),
              Catch::StartsWith("UPDATE_ERROR - Takes(s): 2.5, Count: 0, OPS: 0.0, Avg(us): 0, Min(us): 0"));
+}
+
+TEST_CASE("the ledger: each key's last acknowledged write must read back; earlier ones count as overwritten",
+          "[ops][bench]") {
+  test::TempDir tmp;
+  const std::string path = tmp / "ledger";
+  {
+    auto ledger = LedgerWriter::Create(path, "usertable");
+    REQUIRE(ledger.ok());
+    (*ledger)->Acknowledged("user1", "v1", 0, 1, 10);
+    (*ledger)->Acknowledged("user2", "v2", 1, 1, 11);
+    (*ledger)->Acknowledged("user1", "v3", 0, 1, 12);
+    (*ledger)->Acknowledged("user3", "v4", 0, 1, 13);
+    REQUIRE((*ledger)->Close().ok());
+  }
+  CHECK_FALSE(LedgerWriter::Create(path, "usertable").ok());  // never reused
+
+  std::map<std::string, std::string> store = {{"user1", "v3"}, {"user2", "v2"}, {"user3", "other"}};
+  std::vector<std::string> tables;
+  auto read = [&](const std::string& table, const std::string& key) -> Result<std::optional<std::string>> {
+    tables.push_back(table);
+    auto it = store.find(key);
+    return it == store.end() ? std::optional<std::string>() : std::optional<std::string>(it->second);
+  };
+  auto check = CheckLedger(path, tmp / "work", read);
+  INFO(check.status().ToString());
+  REQUIRE(check.ok());
+  CHECK(check->table == "usertable");
+  CHECK(check->writes == 4);
+  CHECK(check->keys == 3);
+  CHECK(check->overwritten == 1);
+  CHECK(check->checked == 2);
+  CHECK(check->lost == 1);  // user3 holds another value
+  CHECK_THAT(check->first_lost, Catch::Contains("user3") && Catch::Contains("line 5"));
+  CHECK(tables == std::vector<std::string>(3, "usertable"));
+  CHECK_FALSE(PathExists(tmp / "work"));
+
+  store.erase("user2");
+  auto missing = CheckLedger(path, tmp / "work", read);
+  REQUIRE(missing.ok());
+  CHECK(missing->lost == 2);
+
+  test::WriteFile(tmp / "bad", "# kv-ledger 1 table=t\nuser1\tnot a ledger line\n");
+  auto bad = CheckLedger(tmp / "bad", tmp / "work", read);
+  CHECK(bad.status().IsInvalidArgument());
+  CHECK_THAT(bad.status().message(), Catch::Contains(":2"));
+  CHECK_FALSE(PathExists(tmp / "work"));
+  test::WriteFile(tmp / "foreign", "key,value\n");
+  CHECK(CheckLedger(tmp / "foreign", tmp / "work", read).status().IsInvalidArgument());
 }

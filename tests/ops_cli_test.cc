@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/file.h"
+#include "ops/bench/key_chooser.h"
 #include "ops/playground/free_port.h"
 #include "tests/ops_run_util.h"
 #include "tests/playground_test_util.h"
@@ -344,7 +345,7 @@ TEST_CASE("ops bench load and run: YCSB workloads on a live cluster, go-ycsb's l
   const std::string workloads = KV_WORKLOADS_DIR;
 
   Run load = RunOps(tmp, {"bench", "load", "-P", workloads + "/workloada", "-p", "recordcount=300", "-p",
-                          "threadcount=2", "--table", "usertable"},
+                          "threadcount=2", "--table", "usertable", "--ledger", tmp / "load.ledger"},
                     ns);
   INFO(load.out << load.err);
   REQUIRE(load.code == 0);
@@ -352,6 +353,17 @@ TEST_CASE("ops bench load and run: YCSB workloads on a live cluster, go-ycsb's l
   auto count = ConnectTo(pg->get())->Count("usertable");
   REQUIRE(count.ok());
   CHECK(*count == 300);  // every item a distinct key
+
+  // The ledger proves every acknowledged write reads back, and notices one that does not.
+  Run verified = RunOps(tmp, {"bench", "verify", "--ledger", tmp / "load.ledger"}, ns);
+  INFO(verified.out << verified.err);
+  CHECK(verified.code == 0);
+  CHECK_THAT(verified.out, Catch::Contains("300 acknowledged writes of 300 keys") && Catch::Contains("lost 0"));
+  REQUIRE(ConnectTo(pg->get())->Delete("usertable", "user" + std::to_string(bench::Fnv1a64(7))).ok());
+  Run lost = RunOps(tmp, {"bench", "verify", "--ledger", tmp / "load.ledger"}, ns);
+  CHECK(lost.code == 1);
+  CHECK_THAT(lost.out, Catch::Contains("lost 1"));
+  CHECK(lost.OneLineError());
 
   // workloada at 400 ops/s: 200 operations cannot take less than half a second (open loop).
   Run run = RunOps(tmp, {"bench", "run", "-P", workloads + "/workloada", "-p", "recordcount=300", "-p",

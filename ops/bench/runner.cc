@@ -107,22 +107,27 @@ Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const R
         from = due;
       }
       const Op op = options.phase == Phase::kLoad ? Op::kInsert : PickOp(w, random);
+      auto put = [&](const std::string& key) {
+        const std::string value = ValueFor(w, random);
+        auto ack = client.Put(options.table, key, value);
+        if (ack.ok() && options.ledger) options.ledger->Acknowledged(key, value, ack->pid, ack->term, ack->offset);
+        return ack.status();
+      };
       Status s;
       if (op == Op::kInsert) {
-        const uint64_t item = options.phase == Phase::kLoad ? i : inserted++;
-        s = client.Put(options.table, KeyName(item), ValueFor(w, random)).status();
+        s = put(KeyName(options.phase == Phase::kLoad ? i : inserted++));
       } else {
         const std::string key = KeyName(chooser.Next(random, inserted.load()));
         if (op == Op::kRead) {
           s = client.Get(options.table, key).status();
         } else if (op == Op::kUpdate) {
-          s = client.Put(options.table, key, ValueFor(w, random)).status();
+          s = put(key);
         } else if (op == Op::kScan) {
           const uint64_t length = std::uniform_int_distribution<uint64_t>(1, std::max<uint32_t>(w.max_scan_length, 1))(random);
           s = client.Scan(options.table, key, "", length).status();
         } else {
           s = client.Get(options.table, key).status();
-          if (s.ok()) s = client.Put(options.table, key, ValueFor(w, random)).status();
+          if (s.ok()) s = put(key);
         }
       }
       const auto micros = uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - from).count());

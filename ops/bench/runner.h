@@ -15,6 +15,7 @@
 
 #include "common/status.h"
 #include "ops/bench/histogram.h"
+#include "ops/bench/ledger.h"
 #include "ops/bench/workload.h"
 
 namespace kv::client {
@@ -29,6 +30,7 @@ struct RunOptions {
   Phase phase = Phase::kRun;
   std::string table;
   uint64_t seed = 1;
+  LedgerWriter* ledger = nullptr;  // every acknowledged write goes there as it is acknowledged
   // Called every status.interval seconds with the lines so far (go-ycsb's:
   // cumulative since the start, one per operation type).
   std::function<void(const std::vector<std::string>& lines)> status;

@@ -1,0 +1,136 @@
+#include "ops/bench/ledger.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "common/crc32c.h"
+#include "common/file.h"
+#include "ops/bench/key_chooser.h"
+
+namespace kv::bench {
+namespace {
+
+constexpr uint64_t kEntriesPerBucket = 1'000'000;  // what one bucket's map holds at most, about
+
+std::string Header(const std::string& table) {
+  return "# kv-ledger " + std::to_string(kLedgerVersion) + " table=" + table;
+}
+
+uint64_t KeyHash(const std::string& key) {
+  uint64_t h = 0;
+  for (char c : key) h = Fnv1a64(h ^ uint8_t(c));
+  return h;
+}
+
+struct Entry {
+  std::string crc;  // as written: 8 hex digits
+  uint64_t line = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Create(const std::string& path, const std::string& table) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno("create ledger " + path + " (a ledger is never reused)", errno);
+  std::FILE* file = ::fdopen(fd, "w");
+  if (file == nullptr) {
+    ::close(fd);
+    return Status::FromErrno("open ledger " + path, errno);
+  }
+  std::fprintf(file, "%s\n", Header(table).c_str());
+  return std::unique_ptr<LedgerWriter>(new LedgerWriter(file, path));
+}
+
+LedgerWriter::~LedgerWriter() { (void)Close(); }
+
+void LedgerWriter::Acknowledged(const std::string& key, const std::string& value, uint32_t pid, uint64_t term,
+                                uint64_t offset) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (file_ == nullptr) return;
+  std::fprintf(file_, "%s\t%08x\t%u\t%llu\t%llu\n", key.c_str(), crc32c::Value(value), pid,
+               static_cast<unsigned long long>(term), static_cast<unsigned long long>(offset));
+}
+
+Status LedgerWriter::Close() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (file_ == nullptr) return Status::OK();
+  const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!ok || !closed) return Status::IOError("writing ledger " + path_ + " failed");
+  return Status::OK();
+}
+
+Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work_dir,
+                                const std::function<Result<std::optional<std::string>>(const std::string& table,
+                                                                                       const std::string& key)>& read) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("ledger " + path + ": cannot be read");
+  LedgerCheck check;
+  std::string line;
+  const std::string prefix = "# kv-ledger " + std::to_string(kLedgerVersion) + " table=";
+  if (!std::getline(in, line) || line.rfind(prefix, 0) != 0) {
+    return Status::InvalidArgument(path + ":1: not a ledger of version " + std::to_string(kLedgerVersion));
+  }
+  check.table = line.substr(prefix.size());
+
+  // Pass 1: every line into the bucket of its key, so that each bucket fits in memory.
+  const uint64_t size = FileSize(path).ok() ? *FileSize(path) : 0;
+  const size_t buckets = size_t(std::max<uint64_t>(1, size / (kEntriesPerBucket * 40)));
+  KV_RETURN_IF_ERROR(CreateDirs(work_dir));
+  std::vector<std::unique_ptr<std::ofstream>> out;
+  for (size_t b = 0; b < buckets; ++b) {
+    out.push_back(std::make_unique<std::ofstream>(work_dir + "/bucket-" + std::to_string(b)));
+  }
+  uint64_t line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0 || line.size() < tab + 10 || line[tab + 9] != '\t') {
+      (void)RemoveTree(work_dir);
+      return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": not a ledger line");
+    }
+    ++check.writes;
+    *out[KeyHash(line.substr(0, tab)) % buckets] << line_no << '\t' << line.substr(0, tab + 9) << '\n';
+  }
+  for (auto& o : out) o->close();
+
+  // Pass 2: per bucket, each key's last write, then one read per key.
+  for (size_t b = 0; b < buckets; ++b) {
+    const std::string bucket = work_dir + "/bucket-" + std::to_string(b);
+    std::map<std::string, Entry> last;
+    std::ifstream bin(bucket);
+    while (std::getline(bin, line)) {
+      const size_t t1 = line.find('\t'), t2 = line.rfind('\t');
+      auto [it, fresh] = last.try_emplace(line.substr(t1 + 1, t2 - t1 - 1));
+      if (!fresh) ++check.overwritten;
+      it->second = Entry{line.substr(t2 + 1), std::stoull(line.substr(0, t1))};
+    }
+    bin.close();
+    (void)RemoveTree(bucket);
+    for (const auto& [key, entry] : last) {
+      ++check.keys;
+      KV_ASSIGN_OR_RETURN(std::optional<std::string> value, read(check.table, key));
+      char crc[16];
+      if (value) std::snprintf(crc, sizeof crc, "%08x", crc32c::Value(*value));
+      if (value && entry.crc == crc) {
+        ++check.checked;
+      } else {
+        ++check.lost;
+        if (check.first_lost.empty()) {
+          check.first_lost = key + " (ledger line " + std::to_string(entry.line) + "): " +
+                             (value ? "holds another value" : "missing");
+        }
+      }
+    }
+  }
+  (void)RemoveTree(work_dir);
+  return check;
+}
+
+}  // namespace kv::bench

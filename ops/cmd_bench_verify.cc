@@ -1,0 +1,54 @@
+// `ops bench verify --ledger FILE`: every write a bench run recorded as
+// acknowledged (ops/bench/ledger.h) reads back: for each key, its last
+// acknowledged write's value. Exit 1 on any loss, naming one.
+#include <cstdio>
+
+#include "cli/table.h"
+#include "ops/bench/ledger.h"
+#include "ops/cluster_command.h"
+
+namespace kv::ops {
+namespace {
+
+class BenchVerifyCommand : public ClusterCommand {
+ public:
+  std::vector<std::string> Path() const override { return {"bench", "verify"}; }
+  std::string Help() const override {
+    return "Check that every write a bench run's ledger holds as acknowledged reads back (exit 1 on any loss)";
+  }
+
+ protected:
+  void AddCommandFlags(CLI::App* app) override {
+    app->add_option("--ledger", ledger_, "the ledger `ops bench load|run --ledger` wrote")->required()->check(CLI::ExistingFile);
+  }
+  int RunWith(client::Client& client, const cli::CommonFlags& common) override {
+    auto check = bench::CheckLedger(ledger_, ledger_ + ".verify", [&](const std::string& table, const std::string& key) {
+      return client.Get(table, key);
+    });
+    if (!check.ok()) return Fail(check.status());
+    if (common.json) {
+      cli::PrintJsonLine({{"ledger", ledger_}, {"table", check->table}, {"writes", check->writes}, {"keys", check->keys},
+                          {"checked", check->checked}, {"overwritten", check->overwritten}, {"lost", check->lost}});
+    } else {
+      std::printf("ledger %s (table %s): %llu acknowledged writes of %llu keys; checked %llu, overwritten later %llu, lost %llu\n",
+                  ledger_.c_str(), check->table.c_str(), static_cast<unsigned long long>(check->writes),
+                  static_cast<unsigned long long>(check->keys), static_cast<unsigned long long>(check->checked),
+                  static_cast<unsigned long long>(check->overwritten), static_cast<unsigned long long>(check->lost));
+    }
+    if (check->lost > 0) {
+      std::fprintf(stderr, "ops: %llu acknowledged write(s) lost, e.g. %s\n",
+                   static_cast<unsigned long long>(check->lost), check->first_lost.c_str());
+      return cli::kExitFailed;
+    }
+    return cli::kExitOk;
+  }
+
+ private:
+  std::string ledger_;
+};
+
+}  // namespace
+}  // namespace kv::ops
+
+using kv::ops::BenchVerifyCommand;
+KV_REGISTER_COMMAND(BenchVerifyCommand);
