@@ -196,7 +196,7 @@ TEST_CASE("status lines in go-ycsb's shape, which its readers parse", "[ops][ben
              Catch::StartsWith("UPDATE_ERROR - Takes(s): 2.5, Count: 0, OPS: 0.0, Avg(us): 0, Min(us): 0"));
 }
 
-TEST_CASE("the ledger: each key's last acknowledged write must read back; earlier ones count as overwritten",
+TEST_CASE("the ledger: each key's last acknowledged write must read back, earlier ones count as overwritten",
           "[ops][bench]") {
   test::TempDir tmp;
   const std::string path = tmp / "ledger";
