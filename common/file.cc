@@ -132,6 +132,12 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
   return FsyncDir(std::filesystem::path(path).parent_path().string());
 }
 
+std::string CanonicalPath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
 bool PathExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;

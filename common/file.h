@@ -44,6 +44,9 @@ Status FsyncDir(const std::string& dir);
 // a reader sees the old file or the new one, never a half-written one.
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 bool PathExists(const std::string& path);
+// One spelling per file or folder (links and "..", "." resolved as far as the
+// path exists); the path as given when that fails.
+std::string CanonicalPath(const std::string& path);
 bool IsDirectory(const std::string& path);
 // Names (not paths) of the entries of dir, sorted.
 Result<std::vector<std::string>> ListDir(const std::string& dir);

@@ -73,9 +73,7 @@ class InputBuilder {
   }
 
   void AddFile(const std::string& path) {
-    std::error_code ec;
-    const std::string canonical = fs::weakly_canonical(path, ec).string();
-    if (!seen_.insert(ec ? path : canonical).second) {
+    if (!seen_.insert(CanonicalPath(path)).second) {
       Note(path, "given more than once; read once");
       return;
     }

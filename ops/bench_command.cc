@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/table.h"
+#include "ops/bench/status_line.h"
 
 namespace kv::ops {
 
@@ -44,10 +45,9 @@ int BenchCommand::RunWith(client::Client& client, const cli::CommonFlags& common
   if (common.json) {
     nlohmann::json ops = nlohmann::json::object();
     for (const auto& [name, h] : result->by_operation) {
-      ops[name] = {{"count", h.count()},       {"avg_us", h.mean()},           {"min_us", h.min()},
-                   {"max_us", h.max()},        {"p50_us", h.Percentile(50)},   {"p90_us", h.Percentile(90)},
-                   {"p95_us", h.Percentile(95)}, {"p99_us", h.Percentile(99)}, {"p999_us", h.Percentile(99.9)},
-                   {"p9999_us", h.Percentile(99.99)}};
+      nlohmann::json& op = ops[name];
+      op = {{"count", h.count()}, {"avg_us", h.mean()}, {"min_us", h.min()}, {"max_us", h.max()}};
+      for (const bench::ReportedPercentile& p : bench::kReportedPercentiles) op[p.json_key] = h.Percentile(p.percent);
     }
     cli::PrintJsonLine({{"phase", phase_ == bench::Phase::kLoad ? "load" : "run"},
                         {"table", table_},

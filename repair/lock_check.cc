@@ -33,19 +33,13 @@ std::vector<fs::path> FolderAndAncestors(const std::string& dir) {
 // The LOCK files this thread declared its own (EnclosingLockOwned), canonical.
 thread_local std::vector<std::string> owned_locks;
 
-std::string Canonical(const std::string& path) {
-  std::error_code ec;
-  fs::path p = fs::weakly_canonical(path, ec);
-  return ec ? path : p.string();
-}
-
 bool OwnedHere(const std::string& lock) {
-  return std::find(owned_locks.begin(), owned_locks.end(), Canonical(lock)) != owned_locks.end();
+  return std::find(owned_locks.begin(), owned_locks.end(), CanonicalPath(lock)) != owned_locks.end();
 }
 
 }  // namespace
 
-EnclosingLockOwned::EnclosingLockOwned(const std::string& folder) : lock_(Canonical(LockFileIn(folder))) {
+EnclosingLockOwned::EnclosingLockOwned(const std::string& folder) : lock_(CanonicalPath(LockFileIn(folder))) {
   owned_locks.push_back(lock_);
 }
 

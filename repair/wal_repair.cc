@@ -52,13 +52,6 @@ constexpr const char* kHowToFinish =
 
 std::string BaseName(const std::string& path) { return fs::path(path).filename().string(); }
 
-// One spelling per folder, so a journal finds its log however the folder was named.
-std::string DirKey(const std::string& dir) {
-  std::error_code ec;
-  fs::path p = fs::weakly_canonical(dir, ec);
-  return ec ? dir : p.string();
-}
-
 // Nobody may write the folder while it is read; applying also holds dir/LOCK from
 // the plan to the last change. The folder must exist and be a folder (bad input,
 // exit 2, when not) before its locks mean anything.
@@ -176,7 +169,7 @@ namespace {
 
 nlohmann::json JournalJson(const std::string& dir, const SalvagePlan& p, const std::string& command) {
   return {{"format_version", kJournalVersion},
-          {"dir", DirKey(dir)},
+          {"dir", CanonicalPath(dir)},  // one spelling, so a journal finds its log however the folder was named
           {"command", command},
           {"tid", p.tid},
           {"pid", p.pid},
@@ -199,7 +192,7 @@ Result<std::optional<SalvagePlan>> ReadJournal(const std::string& path, const st
       return Status::Corruption(path + " is not a salvage journal of format version " +
                                 std::to_string(kJournalVersion));
     }
-    if (j.at("dir").get<std::string>() != DirKey(dir)) return std::optional<SalvagePlan>();
+    if (j.at("dir").get<std::string>() != CanonicalPath(dir)) return std::optional<SalvagePlan>();
     SalvagePlan p;
     p.verdict = SalvageVerdict::kResume;
     p.tid = j.at("tid").get<uint32_t>();

@@ -263,8 +263,7 @@ Status NameServer::PrepareLeader(op::TaskContext& ctx, const TableMeta& table, u
   }
   if (const std::string folder = ctx.params.value("adopt_folder", ""); !folder.empty()) {
     v1::AdoptReplicaRequest request;
-    request.mutable_partition()->set_tid(table.tid);
-    request.mutable_partition()->set_pid(pid);
+    *request.mutable_partition() = PartitionIdOf(table, pid);
     request.set_table_name(table.name);
     request.set_source_folder(folder);
     Result<v1::AdoptReplicaResponse> adopted = tablets_client_.AdoptReplica(leader, request);
@@ -278,8 +277,7 @@ Status NameServer::PrepareLeader(op::TaskContext& ctx, const TableMeta& table, u
   }
   if (ctx.params.value("repair_leader", false)) {
     v1::RepairReplicaRequest request;
-    request.mutable_partition()->set_tid(table.tid);
-    request.mutable_partition()->set_pid(pid);
+    *request.mutable_partition() = PartitionIdOf(table, pid);
     request.set_table_name(table.name);
     request.set_accept_loss(true);
     KV_ASSIGN_OR_RETURN(v1::RepairReplicaResponse repaired, tablets_client_.RepairReplica(leader, request));

@@ -70,13 +70,6 @@ v1::ReplicaSpec SpecFor(const TableMeta& table, const PartitionMeta& partition, 
   return spec;
 }
 
-v1::PartitionId PartitionIdOf(const TableMeta& table, const PartitionMeta& partition) {
-  v1::PartitionId id;
-  id.set_tid(table.tid);
-  id.set_pid(partition.pid);
-  return id;
-}
-
 // "N of M <what> failed, first: <message>", or OK when none did.
 Status Summarize(const std::vector<Status>& outcomes, const std::string& what) {
   size_t failed = 0;
@@ -145,7 +138,7 @@ Status NameServer::CreateReplicas(const TableMeta& table, std::vector<ReplicaRef
     for (const PartitionMeta& partition : table.partitions) {
       for (const ReplicaMeta& replica : partition.replicas) {
         if (replica.role != phase) continue;
-        replicas.push_back({replica.endpoint, PartitionIdOf(table, partition)});
+        replicas.push_back({replica.endpoint, PartitionIdOf(table, partition.pid)});
         calls.push_back({replica.endpoint, [this, spec = SpecFor(table, partition, replica), ep = replica.endpoint] {
                            return tablets_client_.CreateReplica(ep, spec);
                          }});
@@ -176,7 +169,7 @@ std::vector<NameServer::ReplicaRef> NameServer::AllReplicas(const TableMeta& tab
   std::vector<ReplicaRef> replicas;
   for (const PartitionMeta& partition : table.partitions) {
     for (const ReplicaMeta& replica : partition.replicas) {
-      replicas.push_back({replica.endpoint, PartitionIdOf(table, partition)});
+      replicas.push_back({replica.endpoint, PartitionIdOf(table, partition.pid)});
     }
   }
   return replicas;

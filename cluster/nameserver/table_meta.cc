@@ -54,10 +54,16 @@ const ReplicaMeta* PartitionMeta::FindReplica(std::string_view endpoint) const {
   return nullptr;
 }
 
+v1::PartitionId PartitionIdOf(const TableMeta& table, uint32_t pid) {
+  v1::PartitionId id;
+  id.set_tid(table.tid);
+  id.set_pid(pid);
+  return id;
+}
+
 v1::ReplicaSpec BaseSpec(const TableMeta& table, uint32_t pid, v1::Role role, uint64_t term) {
   v1::ReplicaSpec spec;
-  spec.mutable_partition()->set_tid(table.tid);
-  spec.mutable_partition()->set_pid(pid);
+  *spec.mutable_partition() = PartitionIdOf(table, pid);
   spec.set_table_name(table.name);
   spec.set_role(role);
   spec.set_term(term);

@@ -49,6 +49,9 @@ struct TableMeta {
 std::string TableKey(std::string_view name);
 inline constexpr std::string_view kTablesFolder = "/tables";
 
+// The id tablets know partition pid of table by.
+v1::PartitionId PartitionIdOf(const TableMeta& table, uint32_t pid);
+
 // A spec for a replica of table's partition pid: the table's settings, the
 // role and the term; no followers (a leader's caller adds them).
 v1::ReplicaSpec BaseSpec(const TableMeta& table, uint32_t pid, v1::Role role, uint64_t term);

@@ -32,6 +32,9 @@ struct TabletOptions {
 
 // The table a replica folder's replica.json names; empty when it cannot be read.
 std::string TableOfFolder(const std::string& replica_dir);
+// OK when the replica.json in folder names table and key's tid and pid; else
+// FAILED_PRECONDITION saying what it names, or why it cannot be read.
+Error CheckFolderHolds(const std::string& folder, PartitionKey key, const std::string& table);
 
 class Tablet {
  public:

@@ -8,7 +8,6 @@
 #include "cluster/tablet/tablet.h"
 #include "common/file.h"
 #include "repair/lock_check.h"
-#include "storage/descriptor.h"
 #include "storage/layout.h"
 
 namespace kv::tablet {
@@ -44,12 +43,7 @@ void Tablet::AdoptReplica(const v1::AdoptReplicaRequest& req, v1::AdoptReplicaRe
   if (Status busy = repair::CheckNotInUse(from.wal); !busy.ok()) {
     return done(MakeError(v1::FAILED_PRECONDITION, where + ": " + busy.message()));
   }
-  auto desc = storage::ReadDescriptor(from.descriptor);
-  if (!desc.ok() || desc->table != req.table_name() || desc->tid != key.tid || desc->pid != key.pid) {
-    return done(MakeError(v1::FAILED_PRECONDITION, where + ": " + source +
-                                                       " does not hold this partition (its replica.json is "
-                                                       "unreadable or names another)"));
-  }
+  if (Error holds = CheckFolderHolds(source, key, req.table_name()); !IsOk(holds)) return done(std::move(holds));
   const std::string staged = data_dir_.staging_dir() + "/" + key.ToString() + ".adopt";
   if (Status cleared = RemoveTree(staged).status(); !cleared.ok()) return done(FromStatus(cleared));
   Status copied = CreateDirs(data_dir_.staging_dir());

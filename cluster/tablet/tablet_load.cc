@@ -24,6 +24,22 @@ v1::ReplicaStatus Loading(PartitionKey key, const std::string& table) {
 
 }  // namespace
 
+Error CheckFolderHolds(const std::string& folder, PartitionKey key, const std::string& table) {
+  auto desc = storage::ReadDescriptor(storage::ReplicaPaths(folder).descriptor);
+  if (!desc.ok()) {
+    return MakeError(v1::FAILED_PRECONDITION, "partition " + key.ToString() + ": cannot read its replica.json: " +
+                                                  desc.status().message() + InspectHint(folder));
+  }
+  // The folder's name is only where it was put; its descriptor says what it is.
+  if (desc->table != table || desc->tid != key.tid || desc->pid != key.pid) {
+    return MakeError(v1::FAILED_PRECONDITION,
+                     folder + " holds table '" + desc->table + "' tid " + std::to_string(desc->tid) + " pid " +
+                         std::to_string(desc->pid) + " (its replica.json), not table '" + table + "' tid " +
+                         std::to_string(key.tid) + " pid " + std::to_string(key.pid));
+  }
+  return OkError();
+}
+
 std::string TableOfFolder(const std::string& replica_dir) {
   auto desc = storage::ReadDescriptor(storage::ReplicaPaths(replica_dir).descriptor);
   return desc.ok() ? desc->table : std::string();
@@ -72,18 +88,7 @@ Error Tablet::LoadUnderControl(PartitionKey key, const std::string& table) {
     unopened_.erase(key);  // a folder that failed at start and has since been taken away
     return MakeError(v1::NOT_FOUND, "no replica folder " + dir + " on this tablet: put the folder to load there first");
   }
-  auto desc = storage::ReadDescriptor(storage::ReplicaPaths(dir).descriptor);
-  if (!desc.ok()) {
-    return MakeError(v1::FAILED_PRECONDITION,
-                     where + ": cannot read its replica.json: " + desc.status().message() + InspectHint(dir));
-  }
-  // The folder's name is only where it was put; its descriptor says what it is.
-  if (desc->table != table || desc->tid != key.tid || desc->pid != key.pid) {
-    return MakeError(v1::FAILED_PRECONDITION,
-                     dir + " holds table '" + desc->table + "' tid " + std::to_string(desc->tid) + " pid " +
-                         std::to_string(desc->pid) + " (its replica.json), not table '" + table + "' tid " +
-                         std::to_string(key.tid) + " pid " + std::to_string(key.pid));
-  }
+  if (Error holds = CheckFolderHolds(dir, key, table); !IsOk(holds)) return holds;
   {
     std::lock_guard<std::mutex> l(map_mu_);
     loading_[key] = table;

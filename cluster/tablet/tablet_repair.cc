@@ -14,7 +14,6 @@
 #include "repair/lock_check.h"
 #include "repair/partition_repair.h"
 #include "repair/wal_repair.h"
-#include "storage/descriptor.h"
 #include "storage/layout.h"
 
 namespace kv::tablet {
@@ -56,10 +55,9 @@ void Tablet::RepairReplica(const v1::RepairReplicaRequest& req, v1::RepairReplic
   const std::string dir = ReplicaDir(key);
   if (!IsDirectory(dir)) return done(MakeError(v1::NOT_FOUND, "no replica folder " + dir + " on this tablet"));
   const storage::ReplicaPaths paths(dir);
-  auto desc = storage::ReadDescriptor(paths.descriptor);
-  if (!desc.ok() || desc->table != req.table_name() || desc->tid != key.tid || desc->pid != key.pid) {
-    return done(Failed(where, "its replica.json is unreadable or names another partition; only `repair partition "
-                              "descriptor` by hand fixes that"));
+  if (Error holds = CheckFolderHolds(dir, key, req.table_name()); !IsOk(holds)) {
+    return done(MakeError(v1::FAILED_PRECONDITION,
+                          holds.message() + "; only `repair partition descriptor` by hand fixes that (docs/repair.md)"));
   }
   if (!req.accept_loss()) {
     return done(Failed(where, "repairing it may lose records: it needs accept_loss (--accept-data-loss)"));
@@ -68,7 +66,9 @@ void Tablet::RepairReplica(const v1::RepairReplicaRequest& req, v1::RepairReplic
   const repair::EnclosingLockOwned own_data_dir(data_dir_.dir());
   const std::string quarantine = data_dir_.quarantine_dir();
   const std::string command = "tablet " + endpoint() + " RepairReplica " + key.ToString();
-  auto look = inspect::InspectPartition(paths, {.verify_wal = true});
+  // Every record and every SST block read: what the repairs below decide on.
+  const inspect::PartitionInspectOptions thorough{.verify_wal = true, .verify_sst = true};
+  auto look = inspect::InspectPartition(paths, thorough);
   if (!look.ok()) return done(Failed(where, look.status().message()));
 
   if (HasAny(*look, kWalDamage)) {
@@ -92,12 +92,10 @@ void Tablet::RepairReplica(const v1::RepairReplicaRequest& req, v1::RepairReplic
                      " segment(s) after it are in " + cut->quarantine_dir);
       break;
     }
-    look = inspect::InspectPartition(paths, {.verify_wal = true});
+    look = inspect::InspectPartition(paths, thorough);  // the log the DB is now checked against
     if (!look.ok()) return done(Failed(where, look.status().message()));
   }
-  inspect::PartitionReport sst_look;
-  if (auto with_sst = inspect::InspectPartition(paths, {.verify_sst = true}); with_sst.ok()) sst_look = *with_sst;
-  if (HasAny(*look, kDbDamage) || HasAny(sst_look, kDbDamage)) {
+  if (HasAny(*look, kDbDamage)) {
     repair::PartitionRepairOptions options{
         .apply = true, .quarantine_root = quarantine, .command = command, .accept_loss = true};
     auto rebuilt = repair::RebuildPartition(paths, options);

@@ -4,13 +4,13 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
 
 #include "common/crc32c.h"
 #include "common/file.h"
-#include "ops/bench/key_chooser.h"
 
 namespace kv::bench {
 namespace {
@@ -19,12 +19,6 @@ constexpr uint64_t kEntriesPerBucket = 1'000'000;  // what one bucket's map hold
 
 std::string Header(const std::string& table) {
   return "# kv-ledger " + std::to_string(kLedgerVersion) + " table=" + table;
-}
-
-uint64_t KeyHash(const std::string& key) {
-  uint64_t h = 0;
-  for (char c : key) h = Fnv1a64(h ^ uint8_t(c));
-  return h;
 }
 
 struct Entry {
@@ -80,7 +74,8 @@ Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work
   check.table = line.substr(prefix.size());
 
   // Pass 1: every line into the bucket of its key, so that each bucket fits in memory.
-  const uint64_t size = FileSize(path).ok() ? *FileSize(path) : 0;
+  const Result<uint64_t> size_read = FileSize(path);
+  const uint64_t size = size_read.ok() ? *size_read : 0;
   const size_t buckets = size_t(std::max<uint64_t>(1, size / (kEntriesPerBucket * 40)));
   KV_RETURN_IF_ERROR(CreateDirs(work_dir));
   std::vector<std::unique_ptr<std::ofstream>> out;
@@ -96,7 +91,7 @@ Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work
       return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": not a ledger line");
     }
     ++check.writes;
-    *out[KeyHash(line.substr(0, tab)) % buckets] << line_no << '\t' << line.substr(0, tab + 9) << '\n';
+    *out[std::hash<std::string>{}(line.substr(0, tab)) % buckets] << line_no << '\t' << line.substr(0, tab + 9) << '\n';
   }
   for (auto& o : out) o->close();
 

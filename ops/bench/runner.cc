@@ -47,6 +47,8 @@ std::string ValueFor(const Workload& w, std::mt19937_64& random) {
   return value;
 }
 
+constexpr const char* kErrorSuffix = "_ERROR";  // go-ycsb's name of a type's failures
+
 class Recorder {
  public:
   void Record(const std::string& name, uint64_t micros) {
@@ -55,8 +57,7 @@ class Recorder {
   }
   void Failed(const std::string& name, uint64_t micros, const Status& s) {
     std::lock_guard<std::mutex> l(mu_);
-    by_operation_[name + "_ERROR"].Record(micros);
-    ++errors_;
+    by_operation_[name + kErrorSuffix].Record(micros);
     if (first_error_.empty()) first_error_ = s.ToString();
   }
   RunResult Snapshot(double seconds) const {
@@ -64,8 +65,10 @@ class Recorder {
     RunResult r;
     r.seconds = seconds;
     r.by_operation = by_operation_;
-    for (const auto& [name, h] : by_operation_) r.operations += h.count();
-    r.errors = errors_;
+    for (const auto& [name, h] : by_operation_) {
+      r.operations += h.count();
+      if (name.ends_with(kErrorSuffix)) r.errors += h.count();
+    }
     r.first_error = first_error_;
     return r;
   }
@@ -73,7 +76,6 @@ class Recorder {
  private:
   mutable std::mutex mu_;
   std::map<std::string, LatencyHistogram> by_operation_;
-  uint64_t errors_ = 0;
   std::string first_error_;
 };
 

@@ -11,6 +11,16 @@
 
 namespace kv::bench {
 
+// The percentiles go-ycsb reports: its label, the key of `ops bench --json`.
+struct ReportedPercentile {
+  const char* label;     // "99.9th"
+  const char* json_key;  // "p999_us"
+  double percent;        // 99.9
+};
+inline constexpr ReportedPercentile kReportedPercentiles[] = {
+    {"50th", "p50_us", 50},   {"90th", "p90_us", 90},     {"95th", "p95_us", 95},
+    {"99th", "p99_us", 99},   {"99.9th", "p999_us", 99.9}, {"99.99th", "p9999_us", 99.99}};
+
 // `operation` ("READ", "UPDATE", "READ_ERROR", ...) over `seconds` of the run.
 std::string StatusLine(const std::string& operation, double seconds, const LatencyHistogram& latencies);
 

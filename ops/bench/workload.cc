@@ -15,13 +15,16 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-// One "key=value" (or "key = value"), from `where` ("FILE:LINE", "-p ...").
-Status AddProperty(std::string_view line, const std::string& where, std::map<std::string, std::string>* out) {
+// One "key=value" (or "key = value") from `where` ("FILE:LINE", "-p ..."),
+// into the properties and where each was set last.
+Status AddProperty(std::string_view line, const std::string& where, std::map<std::string, std::string>* properties,
+                   std::map<std::string, std::string>* origin) {
   const size_t eq = line.find('=');
   if (eq == std::string_view::npos) return Status::InvalidArgument(where + ": expected key=value, got '" + Trim(line) + "'");
   const std::string key = Trim(line.substr(0, eq));
   if (key.empty()) return Status::InvalidArgument(where + ": a property without a name");
-  (*out)[key] = Trim(line.substr(eq + 1));
+  (*properties)[key] = Trim(line.substr(eq + 1));
+  (*origin)[key] = where;
   return Status::OK();
 }
 
@@ -64,23 +67,10 @@ Result<Workload> LoadWorkload(const std::vector<std::string>& property_files, co
       ++line_no;
       at = nl + 1;
       if (line.empty() || line[0] == '#' || line[0] == '!') continue;
-      const std::string where = file + ":" + std::to_string(line_no);
-      std::map<std::string, std::string> one;
-      KV_RETURN_IF_ERROR(AddProperty(line, where, &one));
-      for (auto& [k, v] : one) {
-        p[k] = v;
-        origin[k] = where;
-      }
+      KV_RETURN_IF_ERROR(AddProperty(line, file + ":" + std::to_string(line_no), &p, &origin));
     }
   }
-  for (const std::string& o : overrides) {
-    std::map<std::string, std::string> one;
-    KV_RETURN_IF_ERROR(AddProperty(o, "-p " + o, &one));
-    for (auto& [k, v] : one) {
-      p[k] = v;
-      origin[k] = "-p " + o;
-    }
-  }
+  for (const std::string& o : overrides) KV_RETURN_IF_ERROR(AddProperty(o, "-p " + o, &p, &origin));
 
   Workload w;
   KV_RETURN_IF_ERROR(ReadNumber(p, origin, "recordcount", &w.record_count));

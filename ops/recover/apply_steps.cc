@@ -24,12 +24,15 @@ std::vector<std::string> Room(const PartitionPlan& p, const std::set<std::string
   return out;
 }
 
+// A folder the report names by an absolute path, which another tablet can copy.
+bool Copyable(const ReplicaDecision& d) { return !d.folder.empty() && d.folder.front() == '/'; }
+
 // Where the best replica, read offline from a tablet that does not run, is
 // copied: the first running tablet without a replica of the partition; ""
 // when there is none, or the report gives no absolute folder to copy.
 std::string AdoptHome(const PartitionPlan& p, const std::set<std::string>& running) {
   const ReplicaDecision& leader = p.replicas.front();
-  if (Runs(leader, running) || leader.folder.empty() || leader.folder.front() != '/') return "";
+  if (Runs(leader, running) || !Copyable(leader)) return "";
   const std::vector<std::string> room = Room(p, running);
   return room.empty() ? "" : room.front();
 }
@@ -48,7 +51,7 @@ std::string Hold(const PartitionPlan& p, const std::set<std::string>& running) {
   const ReplicaDecision& leader = p.replicas.front();
   if (!Runs(leader, running) && AdoptHome(p, running).empty()) {
     std::string why = "its best replica is on " + p.leader + ", whose tablet does not run, and ";
-    why += leader.folder.empty() || leader.folder.front() != '/'
+    why += !Copyable(leader)
                ? "its report names no absolute folder to copy (run `inspect tablet` on an absolute DATA_DIR)"
                : "no running tablet without a replica of it can take a copy";
     return why + ": start a tablet on that data dir (or copy the replica's folder to a running tablet's and "
