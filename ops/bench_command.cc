@@ -49,12 +49,15 @@ int BenchCommand::RunWith(client::Client& client, const cli::CommonFlags& common
       op = {{"count", h.count()}, {"avg_us", h.mean()}, {"min_us", h.min()}, {"max_us", h.max()}};
       for (const bench::ReportedPercentile& p : bench::kReportedPercentiles) op[p.json_key] = h.Percentile(p.percent);
     }
+    nlohmann::json series = nlohmann::json::array();
+    for (const bench::SecondPoint& p : result->series) series.push_back(bench::PointJson(p));
     cli::PrintJsonLine({{"phase", phase_ == bench::Phase::kLoad ? "load" : "run"},
                         {"table", table_},
                         {"seconds", result->seconds},
                         {"operations", result->operations},
                         {"errors", result->errors},
-                        {"by_operation", ops}});
+                        {"by_operation", ops},
+                        {"series", series}});
   } else {
     std::printf("Run finished, takes %.1fs\n", result->seconds);
     for (const std::string& line : bench::StatusLines(*result)) std::printf("%s\n", line.c_str());

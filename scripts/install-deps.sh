@@ -10,7 +10,8 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev catch2
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libzookeeper-mt-dev zookeeper
-  libyaml-cpp-dev  # for the playbook runner (playbooks/), not built yet
+  libyaml-cpp-dev  # the playbook runner (ops/playbook)
+  chromium  # a real headless browser, for the test of the playbook report (tests/)
 )
 
 missing=()

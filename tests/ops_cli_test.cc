@@ -3,6 +3,7 @@
 // cluster, then against a live 2-tablet playground.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <set>
 
 #include "common/file.h"
@@ -365,17 +366,31 @@ TEST_CASE("ops bench load and run: YCSB workloads on a live cluster, go-ycsb's l
   CHECK_THAT(lost.out, Catch::Contains("lost 1"));
   CHECK(lost.OneLineError());
 
-  // workloada at 400 ops/s: 200 operations cannot take less than half a second (open loop).
+  // workloada at 400 ops/s: 600 operations cannot take less than 1.5 seconds (open loop).
   Run run = RunOps(tmp, {"bench", "run", "-P", workloads + "/workloada", "-p", "recordcount=300", "-p",
-                         "operationcount=200", "-p", "target=400", "--table", "usertable", "--json"},
+                         "operationcount=600", "-p", "target=400", "--table", "usertable", "--json"},
                    ns);
   INFO(run.out << run.err);
   REQUIRE(run.code == 0);
   const auto summary = nlohmann::json::parse(Lines(run.out).back());
-  CHECK(summary["operations"] == 200);
+  CHECK(summary["operations"] == 600);
   CHECK(summary["errors"] == 0);
-  CHECK(summary["by_operation"]["READ"]["count"].get<uint64_t>() + summary["by_operation"]["UPDATE"]["count"].get<uint64_t>() == 200);
-  CHECK(summary["seconds"].get<double>() >= 199.0 / 400);
+  CHECK(summary["by_operation"]["READ"]["count"].get<uint64_t>() + summary["by_operation"]["UPDATE"]["count"].get<uint64_t>() == 600);
+  const double seconds = summary["seconds"].get<double>();
+  CHECK(seconds >= 599.0 / 400);
+  // The time series: a point per second of the run, in order, that add up to the run.
+  const auto& series = summary["series"];
+  CHECK(series.size() >= size_t(seconds));
+  CHECK(series.size() <= size_t(std::ceil(seconds)));
+  uint64_t ops_in_series = 0;
+  double last_t = 0;
+  for (const auto& point : series) {
+    CHECK(point["t"].get<double>() > last_t);
+    last_t = point["t"].get<double>();
+    ops_in_series += point["ops"].get<uint64_t>();
+    CHECK(point["p99_us"].get<uint64_t>() >= point["p50_us"].get<uint64_t>());
+  }
+  CHECK(ops_in_series == 600);
 
   Run bad = RunOps(tmp, {"bench", "run", "-P", workloads + "/workloada", "-p", "requestdistribution=gaussian",
                          "--table", "usertable"},

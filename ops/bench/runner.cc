@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cluster/client/kv_client.h"
 #include "ops/bench/key_chooser.h"
 #include "ops/bench/status_line.h"
@@ -47,6 +49,9 @@ std::string ValueFor(const Workload& w, std::mt19937_64& random) {
   return value;
 }
 
+// How often a worker that waits for its next due time looks at the stop flag.
+constexpr auto kStopCheck = std::chrono::milliseconds(100);
+
 constexpr const char* kErrorSuffix = "_ERROR";  // go-ycsb's name of a type's failures
 
 class Recorder {
@@ -54,11 +59,31 @@ class Recorder {
   void Record(const std::string& name, uint64_t micros) {
     std::lock_guard<std::mutex> l(mu_);
     by_operation_[name].Record(micros);
+    this_second_.Record(micros);
   }
   void Failed(const std::string& name, uint64_t micros, const Status& s) {
     std::lock_guard<std::mutex> l(mu_);
     by_operation_[name + kErrorSuffix].Record(micros);
+    ++errors_this_second_;
     if (first_error_.empty()) first_error_ = s.ToString();
+  }
+  // Ends the second that ends at t: its point, kept for the result.
+  SecondPoint EndSecond(double t) {
+    std::lock_guard<std::mutex> l(mu_);
+    SecondPoint p{.t = t,
+                  .ops = this_second_.count(),
+                  .errors = errors_this_second_,
+                  .p50_us = this_second_.Percentile(50),
+                  .p99_us = this_second_.Percentile(99),
+                  .max_us = this_second_.max()};
+    series_.push_back(p);
+    this_second_.Clear();
+    errors_this_second_ = 0;
+    return p;
+  }
+  bool SecondIsEmpty() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return this_second_.count() == 0 && errors_this_second_ == 0;
   }
   RunResult Snapshot(double seconds) const {
     std::lock_guard<std::mutex> l(mu_);
@@ -70,6 +95,7 @@ class Recorder {
       if (name.ends_with(kErrorSuffix)) r.errors += h.count();
     }
     r.first_error = first_error_;
+    r.series = series_;
     return r;
   }
 
@@ -77,9 +103,29 @@ class Recorder {
   mutable std::mutex mu_;
   std::map<std::string, LatencyHistogram> by_operation_;
   std::string first_error_;
+  LatencyHistogram this_second_;
+  uint64_t errors_this_second_ = 0;
+  std::vector<SecondPoint> series_;
 };
 
 }  // namespace
+
+nlohmann::json PointJson(const SecondPoint& p) {
+  return {{"t", p.t}, {"ops", p.ops}, {"errors", p.errors}, {"p50_us", p.p50_us}, {"p99_us", p.p99_us}, {"max_us", p.max_us}};
+}
+
+Result<SecondPoint> PointFromJson(const nlohmann::json& j) {
+  try {
+    return SecondPoint{.t = j.at("t").get<double>(),
+                       .ops = j.at("ops").get<uint64_t>(),
+                       .errors = j.at("errors").get<uint64_t>(),
+                       .p50_us = j.at("p50_us").get<uint64_t>(),
+                       .p99_us = j.at("p99_us").get<uint64_t>(),
+                       .max_us = j.at("max_us").get<uint64_t>()};
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("a time series point: ") + e.what());
+  }
+}
 
 std::vector<std::string> StatusLines(const RunResult& r) {
   std::vector<std::string> lines;
@@ -99,13 +145,15 @@ Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const R
 
   auto worker = [&](uint64_t thread) {
     std::mt19937_64 random(options.seed * 1000003 + thread);
-    for (uint64_t i = next++; i < total; i = next++) {
+    auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
+    for (uint64_t i = next++; i < total && !stopped(); i = next++) {
       if (Clock::now() - start > limit) break;
       Clock::time_point from = Clock::now();
       if (w.target_ops > 0) {
         // Open loop: timed from when it was due, however late it is sent.
         const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(double(i) / w.target_ops));
-        std::this_thread::sleep_until(due);
+        while (Clock::now() < due && !stopped()) std::this_thread::sleep_until(std::min(due, Clock::now() + kStopCheck));
+        if (stopped()) break;
         from = due;
       }
       const Op op = options.phase == Phase::kLoad ? Op::kInsert : PickOp(w, random);
@@ -144,10 +192,17 @@ Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const R
   std::mutex done_mu;
   std::condition_variable done_cv;
   bool done = false;
+  // Wakes at every whole second since the start: ends that second's point,
+  // and every status.interval seconds prints the status lines.
   std::thread reporter([&] {
     std::unique_lock<std::mutex> l(done_mu);
-    while (!done_cv.wait_for(l, std::chrono::seconds(w.status_interval_s), [&] { return done; })) {
-      if (options.status) options.status(StatusLines(recorder.Snapshot(elapsed_s())));
+    for (uint64_t second = 1;; ++second) {
+      if (done_cv.wait_until(l, start + std::chrono::seconds(second), [&] { return done; })) break;
+      const SecondPoint point = recorder.EndSecond(double(second));
+      if (options.each_second) options.each_second(point);
+      if (options.status && second % std::max<uint32_t>(w.status_interval_s, 1) == 0) {
+        options.status(StatusLines(recorder.Snapshot(elapsed_s())));
+      }
     }
   });
   std::vector<std::thread> threads;
@@ -159,6 +214,10 @@ Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const R
   }
   done_cv.notify_all();
   reporter.join();
+  if (!recorder.SecondIsEmpty()) {
+    const SecondPoint last = recorder.EndSecond(elapsed_s());
+    if (options.each_second) options.each_second(last);
+  }
   return recorder.Snapshot(elapsed_s());
 }
 

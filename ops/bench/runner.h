@@ -7,11 +7,14 @@
 // in the latencies instead of being hidden (coordinated omission).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "common/status.h"
 #include "ops/bench/histogram.h"
@@ -26,6 +29,16 @@ namespace kv::bench {
 
 enum class Phase { kLoad, kRun };
 
+// One second of a run (the time series of `ops bench --json` and of a
+// playbook's report): what completed in (t - 1, t], t seconds after the start
+// (the last point's t may be fractional). Errors are not in the percentiles.
+struct SecondPoint {
+  double t = 0;
+  uint64_t ops = 0;     // operations that succeeded
+  uint64_t errors = 0;  // operations that failed
+  uint64_t p50_us = 0, p99_us = 0, max_us = 0;
+};
+
 struct RunOptions {
   Phase phase = Phase::kRun;
   std::string table;
@@ -34,6 +47,12 @@ struct RunOptions {
   // Called every status.interval seconds with the lines so far (go-ycsb's:
   // cumulative since the start, one per operation type).
   std::function<void(const std::vector<std::string>& lines)> status;
+  // Called at the end of every second with its point (and once more for the
+  // last part second, when it completed anything).
+  std::function<void(const SecondPoint& point)> each_second;
+  // When set and it turns true, the workers stop after their current
+  // operation (a playbook's background workload that is stopped by name).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct RunResult {
@@ -42,7 +61,13 @@ struct RunResult {
   std::map<std::string, LatencyHistogram> by_operation;
   uint64_t operations = 0, errors = 0;
   std::string first_error;  // the first failure's message, for the operator
+  std::vector<SecondPoint> series;  // one point per second, in order
 };
+
+// {"t": 1.0, "ops": N, "errors": N, "p50_us": N, "p99_us": N, "max_us": N},
+// as `ops bench --json` and a playbook's report write a point.
+nlohmann::json PointJson(const SecondPoint& point);
+Result<SecondPoint> PointFromJson(const nlohmann::json& j);
 
 // The status lines of a result (StatusLine of each type, by name).
 std::vector<std::string> StatusLines(const RunResult& r);
