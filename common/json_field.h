@@ -18,8 +18,9 @@ namespace kv {
 // text as a JSON object, or Corruption("<where>: ...").
 Result<nlohmann::json> ParseJsonObject(std::string_view text, const std::string& where);
 
-// obj[name] as T: std::string, bool, nlohmann::json (an array), or an integer
-// type it must fit (a negative or oversized number is refused, never wrapped).
+// obj[name] as T: std::string, bool, nlohmann::json (an array), double (any
+// number), or an integer type it must fit (a negative or oversized number is
+// refused, never wrapped).
 // Corruption("<where>: field <name> is missing or not <what T is>") otherwise.
 template <typename T>
 Result<T> JsonField(const nlohmann::json& obj, const char* name, const std::string& where) {
@@ -36,6 +37,9 @@ Result<T> JsonField(const nlohmann::json& obj, const char* name, const std::stri
     } else if constexpr (std::is_same_v<T, nlohmann::json>) {
       expected = "an array";
       fits = it->is_array();
+    } else if constexpr (std::is_same_v<T, double>) {
+      expected = "a number";
+      fits = it->is_number();
     } else if constexpr (std::is_signed_v<T>) {
       expected = "a signed integer in range";
       fits = it->is_number_integer() &&
