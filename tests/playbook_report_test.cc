@@ -83,7 +83,7 @@ std::vector<std::map<std::string, std::string>> Elements(const std::string& html
   return found;
 }
 
-std::string Field(const Result<Report>& r) { return r.ok() ? "(accepted)" : r.status().message(); }
+std::string Why(const Result<Report>& r) { return r.ok() ? "(accepted)" : r.status().message(); }
 
 }  // namespace
 
@@ -93,7 +93,7 @@ TEST_CASE("report.json: a full report reads back as it was written", "[playbook]
   CHECK(j.at("format_version") == kReportFormatVersion);
   // Through the text, as a resumed run reads its report back.
   auto back = ReportFromJson(json::parse(j.dump(2)));
-  INFO(Field(back));
+  INFO(Why(back));
   REQUIRE(back.ok());
   CHECK(ReportJson(*back) == j);
   CHECK(back->parameters == r.parameters);  // in their order
@@ -153,7 +153,7 @@ TEST_CASE("report.json: a bad report is refused naming the field, a newer one by
     json bad = good;
     c.damage(bad);
     auto r = ReportFromJson(bad);
-    INFO(c.what << ": " << Field(r));
+    INFO(c.what << ": " << Why(r));
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().IsInvalidArgument());
     for (const std::string& name : c.named) CHECK(r.status().message().find(name) != std::string::npos);
