@@ -1,4 +1,4 @@
-// `ops bench verify --ledger FILE`: every write a bench run recorded as
+// `ops bench verify --ledger FILE...`: every write bench runs recorded as
 // acknowledged (ops/bench/ledger.h) reads back: for each key, its last
 // acknowledged write's value. Exit 1 on any loss, naming one.
 #include <cstdio>
@@ -19,19 +19,24 @@ class BenchVerifyCommand : public ClusterCommand {
 
  protected:
   void AddCommandFlags(CLI::App* app) override {
-    app->add_option("--ledger", ledger_, "the ledger `ops bench load|run --ledger` wrote")->required()->check(CLI::ExistingFile);
+    app->add_option("--ledger", ledgers_,
+                    "a ledger `ops bench load|run --ledger` wrote; several in the order they were written (a load's, then a run's)")
+        ->required()
+        ->check(CLI::ExistingFile);
   }
   int RunWith(client::Client& client, const cli::CommonFlags& common) override {
-    auto check = bench::CheckLedger(ledger_, ledger_ + ".verify", [&](const std::string& table, const std::string& key) {
+    auto check = bench::CheckLedger(ledgers_, ledgers_.back() + ".verify", [&](const std::string& table, const std::string& key) {
       return client.Get(table, key);
     });
     if (!check.ok()) return Fail(check.status());
     if (common.json) {
-      cli::PrintJsonLine({{"ledger", ledger_}, {"table", check->table}, {"writes", check->writes}, {"keys", check->keys},
+      cli::PrintJsonLine({{"ledgers", ledgers_}, {"table", check->table}, {"writes", check->writes}, {"keys", check->keys},
                           {"checked", check->checked}, {"overwritten", check->overwritten}, {"lost", check->lost}});
     } else {
+      std::string names;
+      for (const std::string& l : ledgers_) names += (names.empty() ? "" : ", ") + l;
       std::printf("ledger %s (table %s): %llu acknowledged writes of %llu keys; checked %llu, overwritten later %llu, lost %llu\n",
-                  ledger_.c_str(), check->table.c_str(), static_cast<unsigned long long>(check->writes),
+                  names.c_str(), check->table.c_str(), static_cast<unsigned long long>(check->writes),
                   static_cast<unsigned long long>(check->keys), static_cast<unsigned long long>(check->checked),
                   static_cast<unsigned long long>(check->overwritten), static_cast<unsigned long long>(check->lost));
     }
@@ -44,7 +49,7 @@ class BenchVerifyCommand : public ClusterCommand {
   }
 
  private:
-  std::string ledger_;
+  std::vector<std::string> ledgers_;
 };
 
 }  // namespace

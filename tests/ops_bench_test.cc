@@ -218,7 +218,7 @@ TEST_CASE("the ledger: each key's last acknowledged write must read back, earlie
     auto it = store.find(key);
     return it == store.end() ? std::optional<std::string>() : std::optional<std::string>(it->second);
   };
-  auto check = CheckLedger(path, tmp / "work", read);
+  auto check = CheckLedger({path}, tmp / "work", read);
   INFO(check.status().ToString());
   REQUIRE(check.ok());
   CHECK(check->table == "usertable");
@@ -227,20 +227,73 @@ TEST_CASE("the ledger: each key's last acknowledged write must read back, earlie
   CHECK(check->overwritten == 1);
   CHECK(check->checked == 2);
   CHECK(check->lost == 1);  // user3 holds another value
-  CHECK_THAT(check->first_lost, Catch::Contains("user3") && Catch::Contains("line 5"));
+  CHECK_THAT(check->first_lost, Catch::Contains("user3") && Catch::Contains(path + ":5"));
   CHECK(tables == std::vector<std::string>(3, "usertable"));
   CHECK_FALSE(PathExists(tmp / "work"));
 
   store.erase("user2");
-  auto missing = CheckLedger(path, tmp / "work", read);
+  auto missing = CheckLedger({path}, tmp / "work", read);
   REQUIRE(missing.ok());
   CHECK(missing->lost == 2);
 
   test::WriteFile(tmp / "bad", "# kv-ledger 1 table=t\nuser1\tnot a ledger line\n");
-  auto bad = CheckLedger(tmp / "bad", tmp / "work", read);
+  auto bad = CheckLedger({tmp / "bad"}, tmp / "work", read);
   CHECK(bad.status().IsInvalidArgument());
   CHECK_THAT(bad.status().message(), Catch::Contains(":2"));
   CHECK_FALSE(PathExists(tmp / "work"));
   test::WriteFile(tmp / "foreign", "key,value\n");
-  CHECK(CheckLedger(tmp / "foreign", tmp / "work", read).status().IsInvalidArgument());
+  CHECK(CheckLedger({tmp / "foreign"}, tmp / "work", read).status().IsInvalidArgument());
+}
+
+TEST_CASE("ledgers checked together: a load's, then a run's over the same keys; a reopened ledger loses its torn line",
+          "[ops][bench]") {
+  test::TempDir tmp;
+  const std::string load = tmp / "load.ledger", run = tmp / "run.ledger";
+  {
+    auto ledger = LedgerWriter::Create(load, "usertable");
+    REQUIRE(ledger.ok());
+    (*ledger)->Acknowledged("user1", "v1", 0, 1, 10);
+    (*ledger)->Acknowledged("user2", "v2", 1, 1, 11);
+    REQUIRE((*ledger)->Close().ok());
+  }
+  {
+    auto ledger = LedgerWriter::Create(run, "usertable");
+    REQUIRE(ledger.ok());
+    (*ledger)->Acknowledged("user1", "v3", 0, 1, 12);
+    REQUIRE((*ledger)->Close().ok());
+  }
+  // The writer of a run that was interrupted died in the middle of a line.
+  test::WriteFile(run, *ReadWholeFile(run) + "user2\t1234");
+  REQUIRE_FALSE(LedgerWriter::Reopen(run, "othertable").ok());
+  {
+    auto ledger = LedgerWriter::Reopen(run, "usertable");
+    REQUIRE(ledger.ok());
+    (*ledger)->Acknowledged("user2", "v4", 1, 2, 3);
+    REQUIRE((*ledger)->Close().ok());
+  }
+  std::map<std::string, std::string> store = {{"user1", "v3"}, {"user2", "v4"}};
+  auto read = [&](const std::string&, const std::string& key) -> Result<std::optional<std::string>> {
+    auto it = store.find(key);
+    return it == store.end() ? std::optional<std::string>() : std::optional<std::string>(it->second);
+  };
+  auto both = CheckLedger({load, run}, tmp / "work", read);
+  INFO(both.status().ToString());
+  REQUIRE(both.ok());
+  CHECK(both->writes == 4);
+  CHECK(both->keys == 2);
+  CHECK(both->overwritten == 2);
+  CHECK(both->lost == 0);
+  // The load's ledger alone expects values the run replaced.
+  auto load_only = CheckLedger({load}, tmp / "work", read);
+  REQUIRE(load_only.ok());
+  CHECK(load_only->lost == 2);
+  // The run's last write of user2 lost: named by its file and line.
+  store["user2"] = "v2";
+  auto lost = CheckLedger({load, run}, tmp / "work", read);
+  REQUIRE(lost.ok());
+  CHECK(lost->lost == 1);
+  CHECK_THAT(lost->first_lost, Catch::Contains("user2") && Catch::Contains(run + ":3"));
+  // Ledgers of two tables are not checked together.
+  REQUIRE(LedgerWriter::Create(tmp / "other", "othertable").ok());
+  CHECK(CheckLedger({load, tmp / "other"}, tmp / "work", read).status().IsInvalidArgument());
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,7 +24,7 @@ std::string Header(const std::string& table) {
 
 struct Entry {
   std::string crc;  // as written: 8 hex digits
-  uint64_t line = 0;
+  uint64_t seq = 0;  // the line's number over all the ledgers checked together
 };
 
 }  // namespace
@@ -37,6 +38,18 @@ Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Create(const std::string& pa
     return Status::FromErrno("open ledger " + path, errno);
   }
   std::fprintf(file, "%s\n", Header(table).c_str());
+  return std::unique_ptr<LedgerWriter>(new LedgerWriter(file, path));
+}
+
+Result<std::unique_ptr<LedgerWriter>> LedgerWriter::Reopen(const std::string& path, const std::string& table) {
+  KV_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+  if (text.rfind(Header(table) + "\n", 0) != 0) {
+    return Status::InvalidArgument(path + ":1: not a ledger of version " + std::to_string(kLedgerVersion) + " of table " + table);
+  }
+  const size_t whole = text.rfind('\n') + 1;  // the header's newline at least
+  if (::truncate(path.c_str(), static_cast<off_t>(whole)) != 0) return Status::FromErrno("truncate " + path, errno);
+  std::FILE* file = std::fopen(path.c_str(), "ae");
+  if (file == nullptr) return Status::FromErrno("open ledger " + path, errno);
   return std::unique_ptr<LedgerWriter>(new LedgerWriter(file, path));
 }
 
@@ -60,40 +73,59 @@ Status LedgerWriter::Close() {
   return Status::OK();
 }
 
-Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work_dir,
+Result<LedgerCheck> CheckLedger(const std::vector<std::string>& paths, const std::string& work_dir,
                                 const std::function<Result<std::optional<std::string>>(const std::string& table,
                                                                                        const std::string& key)>& read) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("ledger " + path + ": cannot be read");
+  if (paths.empty()) return Status::InvalidArgument("no ledger to check");
   LedgerCheck check;
-  std::string line;
   const std::string prefix = "# kv-ledger " + std::to_string(kLedgerVersion) + " table=";
-  if (!std::getline(in, line) || line.rfind(prefix, 0) != 0) {
-    return Status::InvalidArgument(path + ":1: not a ledger of version " + std::to_string(kLedgerVersion));
+  uint64_t total_size = 0;
+  for (const std::string& path : paths) {
+    std::ifstream in(path);
+    std::string header;
+    if (!in) return Status::NotFound("ledger " + path + ": cannot be read");
+    if (!std::getline(in, header) || header.rfind(prefix, 0) != 0) {
+      return Status::InvalidArgument(path + ":1: not a ledger of version " + std::to_string(kLedgerVersion));
+    }
+    const std::string table = header.substr(prefix.size());
+    if (!check.table.empty() && table != check.table) {
+      return Status::InvalidArgument(path + ":1: a ledger of table " + table + ", not " + check.table);
+    }
+    check.table = table;
+    const Result<uint64_t> size = FileSize(path);
+    total_size += size.ok() ? *size : 0;
   }
-  check.table = line.substr(prefix.size());
 
-  // Pass 1: every line into the bucket of its key, so that each bucket fits in memory.
-  const Result<uint64_t> size_read = FileSize(path);
-  const uint64_t size = size_read.ok() ? *size_read : 0;
-  const size_t buckets = size_t(std::max<uint64_t>(1, size / (kEntriesPerBucket * 40)));
+  // Pass 1: every line into the bucket of its key, so that each bucket fits in
+  // memory. A line is known by its sequence number over all the files, in order.
+  const size_t buckets = size_t(std::max<uint64_t>(1, total_size / (kEntriesPerBucket * 40)));
   KV_RETURN_IF_ERROR(CreateDirs(work_dir));
   std::vector<std::unique_ptr<std::ofstream>> out;
   for (size_t b = 0; b < buckets; ++b) {
     out.push_back(std::make_unique<std::ofstream>(work_dir + "/bucket-" + std::to_string(b)));
   }
-  uint64_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    const size_t tab = line.find('\t');
-    if (tab == std::string::npos || tab == 0 || line.size() < tab + 10 || line[tab + 9] != '\t') {
-      (void)RemoveTree(work_dir);
-      return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": not a ledger line");
+  std::vector<uint64_t> first_seq;  // of each file's first line
+  uint64_t seq = 0;
+  std::string line;
+  for (const std::string& path : paths) {
+    std::ifstream in(path);
+    std::getline(in, line);  // the header, read above
+    first_seq.push_back(seq);
+    for (uint64_t line_no = 2; std::getline(in, line); ++line_no, ++seq) {
+      const size_t tab = line.find('\t');
+      if (tab == std::string::npos || tab == 0 || line.size() < tab + 10 || line[tab + 9] != '\t') {
+        (void)RemoveTree(work_dir);
+        return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": not a ledger line");
+      }
+      ++check.writes;
+      *out[std::hash<std::string>{}(line.substr(0, tab)) % buckets] << seq << '\t' << line.substr(0, tab + 9) << '\n';
     }
-    ++check.writes;
-    *out[std::hash<std::string>{}(line.substr(0, tab)) % buckets] << line_no << '\t' << line.substr(0, tab + 9) << '\n';
   }
   for (auto& o : out) o->close();
+  auto where = [&](uint64_t s) {  // FILE:LINE of a sequence number
+    size_t file = std::upper_bound(first_seq.begin(), first_seq.end(), s) - first_seq.begin() - 1;
+    return paths[file] + ":" + std::to_string(s - first_seq[file] + 2);
+  };
 
   // Pass 2: per bucket, each key's last write, then one read per key.
   for (size_t b = 0; b < buckets; ++b) {
@@ -118,8 +150,7 @@ Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work
       } else {
         ++check.lost;
         if (check.first_lost.empty()) {
-          check.first_lost = key + " (ledger line " + std::to_string(entry.line) + "): " +
-                             (value ? "holds another value" : "missing");
+          check.first_lost = key + " (" + where(entry.seq) + "): " + (value ? "holds another value" : "missing");
         }
       }
     }

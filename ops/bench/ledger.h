@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -26,6 +27,10 @@ class LedgerWriter {
  public:
   // Refuses a file that exists (a ledger is never appended to by two runs).
   static Result<std::unique_ptr<LedgerWriter>> Create(const std::string& path, const std::string& table);
+  // Appends to the ledger a run that was interrupted left (a resumed
+  // playbook): its table must be table; a torn last line (the writer died
+  // mid-line) is cut first. InvalidArgument for a file that is not such a ledger.
+  static Result<std::unique_ptr<LedgerWriter>> Reopen(const std::string& path, const std::string& table);
   ~LedgerWriter();
   // Thread-safe; buffered, flushed by Close (and when the buffer fills).
   void Acknowledged(const std::string& key, const std::string& value, uint32_t pid, uint64_t term, uint64_t offset);
@@ -48,13 +53,14 @@ struct LedgerCheck {
   std::string first_lost;    // one of them, for the operator
 };
 
-// Reads the ledger in buckets (by key hash, through files in work_dir, a
+// Reads the ledgers, in order (later files hold later writes: a load's, then
+// a run's over the same keys), in buckets (by key hash, through files in work_dir, a
 // folder of its own, removed at the end), so memory stays bounded by one bucket whatever the ledger's
 // size; for each key, only its last acknowledged write must be readable.
 // read(table, key), table from the ledger's header: the value now, nullopt
 // when absent. InvalidArgument (bad input)
 // for a file that is not a ledger, names the line.
-Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work_dir,
+Result<LedgerCheck> CheckLedger(const std::vector<std::string>& paths, const std::string& work_dir,
                                 const std::function<Result<std::optional<std::string>>(const std::string& table,
                                                                                        const std::string& key)>& read);
 

@@ -52,7 +52,6 @@ std::string ValueFor(const Workload& w, std::mt19937_64& random) {
 // How often a worker that waits for its next due time looks at the stop flag.
 constexpr auto kStopCheck = std::chrono::milliseconds(100);
 
-constexpr const char* kErrorSuffix = "_ERROR";  // go-ycsb's name of a type's failures
 
 class Recorder {
  public:
@@ -63,7 +62,7 @@ class Recorder {
   }
   void Failed(const std::string& name, uint64_t micros, const Status& s) {
     std::lock_guard<std::mutex> l(mu_);
-    by_operation_[name + kErrorSuffix].Record(micros);
+    by_operation_[name + std::string(kErrorSuffix)].Record(micros);
     ++errors_this_second_;
     if (first_error_.empty()) first_error_ = s.ToString();
   }

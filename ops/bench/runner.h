@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -54,6 +55,8 @@ struct RunOptions {
   // operation (a playbook's background workload that is stopped by name).
   const std::atomic<bool>* stop = nullptr;
 };
+
+inline constexpr std::string_view kErrorSuffix = "_ERROR";  // go-ycsb's name of a type's failures: "READ_ERROR"
 
 struct RunResult {
   double seconds = 0;

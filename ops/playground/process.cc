@@ -57,7 +57,7 @@ void CloseInheritedFds(int keep, int max_fd) {
   }
 }
 
-[[noreturn]] void ExecChild(char* const* argv, int in, int out, int err, int report_fd, int max_fd) {
+[[noreturn]] void ExecChild(char* const* argv, char* const* envp, int in, int out, int err, int report_fd, int max_fd) {
   ::setsid();
   sigset_t none;
   sigemptyset(&none);
@@ -70,7 +70,7 @@ void CloseInheritedFds(int keep, int max_fd) {
   ::dup2(err, 2);
   // report_fd is close-on-exec: it reaches the parent only when exec fails.
   CloseInheritedFds(report_fd, max_fd);
-  ::execv(argv[0], argv);
+  ::execve(argv[0], argv, envp);
   const int e = errno;
   [[maybe_unused]] ssize_t n = ::write(report_fd, &e, sizeof e);
   ::_exit(127);
@@ -108,6 +108,18 @@ Result<ProcessId> Spawn(const SpawnSpec& spec) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // Built before fork: the child only execs.
+  std::vector<std::string> environment;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('='));
+    const bool replaced = std::any_of(spec.env.begin(), spec.env.end(), [&](const auto& kv) { return kv.first == name; });
+    if (!replaced) environment.push_back(entry);
+  }
+  for (const auto& [name, value] : spec.env) environment.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
 
   KV_ASSIGN_OR_RETURN(UniqueFd out, OpenAppend(spec.stdout_path));
   KV_ASSIGN_OR_RETURN(UniqueFd err, OpenAppend(spec.stderr_path));
@@ -120,7 +132,7 @@ Result<ProcessId> Spawn(const SpawnSpec& spec) {
 
   const pid_t pid = ::fork();
   if (pid < 0) return Status::FromErrno("fork", errno);
-  if (pid == 0) ExecChild(argv.data(), in.get(), out.get(), err.get(), report_write.get(), max_fd);
+  if (pid == 0) ExecChild(argv.data(), envp.data(), in.get(), out.get(), err.get(), report_write.get(), max_fd);
 
   report_write = UniqueFd();
   int exec_errno = 0;
@@ -179,6 +191,24 @@ bool WaitForState(const ProcessId& id, ProcessState state, std::chrono::millisec
 
 bool WaitUntilGone(const ProcessId& id, std::chrono::milliseconds timeout) {
   return WaitForState(id, ProcessState::kDead, timeout);
+}
+
+Result<int> WaitForExit(const ProcessId& child, std::chrono::milliseconds timeout, const std::atomic<bool>* cancel) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t done = ::waitpid(child.pid, &status, WNOHANG);
+    if (done == child.pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (done < 0 && errno != EINTR) return Status::FromErrno("waitpid " + std::to_string(child.pid), errno);
+    const bool canceled = cancel != nullptr && cancel->load();
+    if (canceled || Clock::now() >= deadline) {
+      ::kill(child.pid, SIGKILL);
+      ::waitpid(child.pid, nullptr, 0);
+      return Status::Aborted(std::string(canceled ? "interrupted" : "timed out") + "; pid " + std::to_string(child.pid) +
+                             " killed");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 Status KillAndWait(const ProcessId& id) {

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -34,6 +35,8 @@ struct SpawnSpec {
   std::vector<std::string> args;  // without argv[0]
   std::string stdout_path;        // appended to
   std::string stderr_path;
+  // Set in the child's environment (over this process's, which it inherits).
+  std::vector<std::pair<std::string, std::string>> env;
 };
 
 // Starts binary in a session of its own (setsid: a terminal's Ctrl-C does not
@@ -61,6 +64,12 @@ const char* StopOutcomeName(StopOutcome outcome);
 // SIGTERM to all, then up to grace for them to exit, then SIGKILL for the rest.
 // Returns one outcome per id, in order; IOError when a process survives SIGKILL.
 Result<std::vector<StopOutcome>> StopAll(const std::vector<ProcessId>& ids, std::chrono::milliseconds grace);
+
+// Waits until child, a child of this process (Spawn), exits, and reaps it:
+// its exit code, or 128 + the signal that ended it. When timeout passes first
+// or *cancel turns true, SIGKILLs and reaps it and returns Aborted.
+Result<int> WaitForExit(const ProcessId& child, std::chrono::milliseconds timeout,
+                        const std::atomic<bool>* cancel = nullptr);
 
 // SIGKILL and wait until the process is gone (nothing flushed, like a power cut).
 Status KillAndWait(const ProcessId& id);

@@ -37,6 +37,23 @@ Result<std::string> OwnProgramDir() {
   return exe.parent_path().string();
 }
 
+Result<std::string> FindProgram(const std::string& name, const std::string& bin_dir) {
+  std::vector<fs::path> candidates;
+  if (!bin_dir.empty()) {
+    candidates = {fs::path(bin_dir) / name, fs::path(bin_dir) / name / name};
+  } else {
+    KV_ASSIGN_OR_RETURN(std::string own, OwnProgramDir());
+    candidates = {fs::path(own) / name, fs::path(own).parent_path() / name / name};
+  }
+  std::string looked;
+  for (const fs::path& c : candidates) {
+    const fs::path p = fs::weakly_canonical(c);
+    if (IsExecutable(p)) return p.string();
+    looked += (looked.empty() ? "" : ", ") + p.string();
+  }
+  return Status::NotFound("cannot find the " + name + " program (looked at " + looked + "): build it");
+}
+
 Result<ServerBinaries> FindServerBinaries(const std::string& bin_dir) {
   if (!bin_dir.empty()) {
     auto found = FirstComplete(CandidatesIn(bin_dir, bin_dir));

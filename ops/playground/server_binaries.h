@@ -18,6 +18,11 @@ struct ServerBinaries {
 // build/<dir>/, the servers in build/cluster/*/). NotFound lists where it looked.
 Result<ServerBinaries> FindServerBinaries(const std::string& bin_dir);
 
+// One of the toolkit's programs ("ops", "inspect", "repair"): in bin_dir (when
+// given), beside the running program, or in its build tree's <name>/<name>.
+// NotFound lists where it looked.
+Result<std::string> FindProgram(const std::string& name, const std::string& bin_dir);
+
 // The folder of the running program (from /proc/self/exe).
 Result<std::string> OwnProgramDir();
 
