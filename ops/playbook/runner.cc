@@ -345,9 +345,11 @@ class Run {
       MarkEvent(t, "scale-out " + names);  // a change the plots show, as a fault is
       return Held("started " + names);
     }
-    for (auto& [name, w] : workloads_) (void)w->Stop();  // down: nothing left to run against
-    KV_ASSIGN_OR_RETURN(auto outcomes, playground_->Down(milliseconds(10000)));
+    // Down: nothing left to run against, and no channel of ours open to the servers.
+    workloads_.clear();
+    state_.running.clear();
     client_.reset();
+    KV_ASSIGN_OR_RETURN(auto outcomes, playground_->Down(milliseconds(10000)));
     playground_.reset();
     return Held(std::to_string(outcomes.size()) + " servers stopped");
   }
