@@ -245,7 +245,7 @@ TEST_CASE("the ledger: each key's last acknowledged write must read back, earlie
   CHECK(CheckLedger({tmp / "foreign"}, tmp / "work", read).status().IsInvalidArgument());
 }
 
-TEST_CASE("ledgers checked together: a load's, then a run's over the same keys; a reopened ledger loses its torn line",
+TEST_CASE("ledgers checked together: a load's, then a run's over the same keys, and a reopened ledger loses its torn line",
           "[ops][bench]") {
   test::TempDir tmp;
   const std::string load = tmp / "load.ledger", run = tmp / "run.ledger";
