@@ -8,9 +8,11 @@
 #include "common/file.h"
 #include "ops/playbook/expand.h"
 #include "ops/playbook/expectation.h"
+#include "ops/playbook/faults.h"
 #include "ops/playbook/playbook.h"
 #include "ops/playbook/run_state.h"
 #include "ops/playbook/runner.h"
+#include "ops/playground/process.h"
 #include "tests/test_util.h"
 
 using namespace kv;
@@ -270,4 +272,49 @@ steps:
   CHECK_THAT(RunPlaybook(*book, {.dir = dir, .resume = true, .out = out}).status().message(),
              Catch::Contains("finished (passed)"));
   std::fclose(out);
+}
+
+TEST_CASE("disk faults: wipe keeps only the logs, damage-wal flips a byte mid-segment or tears the tail, "
+          "and both refuse a server that runs",
+          "[playbook]") {
+  test::TempDir tmp;
+  ops::ServerRecord server{.name = "tablet-1", .role = ops::kRoleTablet, .data_dir = tmp / "tablet-1"};
+  const std::string wal = server.data_dir + "/partitions/3_1/wal";
+  REQUIRE(CreateDirs(wal).ok());
+  std::string bytes(1000, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = char(i % 251);
+  test::WriteFile(wal + "/00000000000000000001.log", bytes);
+  test::WriteFile(wal + "/00000000000000000900.log", bytes);
+  test::WriteFile(wal + "/00000000000000000950.log", "");  // the newest, still empty: not the one damaged
+  test::WriteFile(server.stdout_path(), "out");
+  test::WriteFile(server.stderr_path(), "err");
+
+  auto flipped = DamageWal(server, 3, 1, WalDamage::kMiddle);
+  INFO(flipped.status().ToString());
+  REQUIRE(flipped.ok());
+  CHECK_THAT(*flipped, Catch::Contains("flipped byte 500 of") && Catch::Contains("00000000000000000900.log"));
+  const std::string after = test::ReadFile(wal + "/00000000000000000900.log");
+  REQUIRE(after.size() == bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (after[i] != bytes[i]) CHECK(i == 500);
+  }
+  CHECK(after[500] != bytes[500]);
+  CHECK(test::ReadFile(wal + "/00000000000000000001.log") == bytes);
+  REQUIRE(DamageWal(server, 3, 1, WalDamage::kTail).ok());
+  CHECK(test::ReadFile(wal + "/00000000000000000900.log").size() == bytes.size() - 7);
+  CHECK(DamageWal(server, 3, 2, WalDamage::kTail).status().IsNotFound());
+
+  // A server that runs sees no disk fault: both refuse.
+  auto sleeper = ops::Spawn({"/bin/sleep", {"30"}, tmp / "sleep.out", tmp / "sleep.err", {}});
+  REQUIRE(sleeper.ok());
+  server.process = *sleeper;
+  CHECK(DamageWal(server, 3, 1, WalDamage::kMiddle).status().IsFailedPrecondition());
+  CHECK(WipeDataDir(server).status().IsFailedPrecondition());
+  REQUIRE(ops::KillAndWait(*sleeper).ok());
+
+  auto wiped = WipeDataDir(server);
+  REQUIRE(wiped.ok());
+  auto left = ListDir(server.data_dir);
+  REQUIRE(left.ok());
+  CHECK(*left == std::vector<std::string>{"stderr.log", "stdout.log"});
 }
