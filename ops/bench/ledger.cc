@@ -7,6 +7,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <vector>
 
 #include "common/crc32c.h"
@@ -23,8 +25,36 @@ std::string Header(const std::string& table) {
 
 struct Entry {
   std::string crc;  // as written: 8 hex digits
+  uint64_t term = 0, offset = 0;
   uint64_t line = 0;
+  // Two writes of one key acknowledged to threads that raced: the ledger may
+  // hold them in either order, the store in its log's (term, offset) order.
+  // Equal positions (a store without a log) fall back to the ledger's order.
+  bool After(const Entry& e) const { return std::tie(term, offset, line) > std::tie(e.term, e.offset, e.line); }
 };
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> fields;
+  for (size_t from = 0;;) {
+    const size_t tab = line.find('\t', from);
+    fields.push_back(line.substr(from, tab - from));
+    if (tab == std::string::npos) return fields;
+    from = tab + 1;
+  }
+}
+
+// "key TAB crc TAB pid TAB term TAB offset" into its fields; nullopt when it is not a ledger line.
+std::optional<std::vector<std::string>> LedgerFields(const std::string& line) {
+  std::vector<std::string> fields = SplitTabs(line);
+  auto is_number = [](const std::string& f) {
+    return !f.empty() && f.size() <= 19 && f.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (fields.size() != 5 || fields[0].empty() || fields[1].size() != 8 || !is_number(fields[2]) ||
+      !is_number(fields[3]) || !is_number(fields[4])) {
+    return std::nullopt;
+  }
+  return fields;
+}
 
 }  // namespace
 
@@ -85,13 +115,15 @@ Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work
   uint64_t line_no = 1;
   while (std::getline(in, line)) {
     ++line_no;
-    const size_t tab = line.find('\t');
-    if (tab == std::string::npos || tab == 0 || line.size() < tab + 10 || line[tab + 9] != '\t') {
+    const std::optional<std::vector<std::string>> f = LedgerFields(line);
+    if (!f) {
       (void)RemoveTree(work_dir);
       return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": not a ledger line");
     }
     ++check.writes;
-    *out[std::hash<std::string>{}(line.substr(0, tab)) % buckets] << line_no << '\t' << line.substr(0, tab + 9) << '\n';
+    const std::vector<std::string>& field = *f;  // key, crc, pid, term, offset
+    *out[std::hash<std::string>{}(field[0]) % buckets] << line_no << '\t' << field[0] << '\t' << field[1] << '\t'
+                                                       << field[3] << '\t' << field[4] << '\n';
   }
   for (auto& o : out) o->close();
 
@@ -101,10 +133,13 @@ Result<LedgerCheck> CheckLedger(const std::string& path, const std::string& work
     std::map<std::string, Entry> last;
     std::ifstream bin(bucket);
     while (std::getline(bin, line)) {
-      const size_t t1 = line.find('\t'), t2 = line.rfind('\t');
-      auto [it, fresh] = last.try_emplace(line.substr(t1 + 1, t2 - t1 - 1));
-      if (!fresh) ++check.overwritten;
-      it->second = Entry{line.substr(t2 + 1), std::stoull(line.substr(0, t1))};
+      // As pass 1 wrote it: line number, key, crc, term, offset.
+      const std::vector<std::string> f = SplitTabs(line);
+      const Entry entry{.crc = f[2], .term = std::stoull(f[3]), .offset = std::stoull(f[4]), .line = std::stoull(f[0])};
+      auto [it, fresh] = last.try_emplace(f[1], entry);
+      if (fresh) continue;
+      ++check.overwritten;
+      if (entry.After(it->second)) it->second = entry;
     }
     bin.close();
     (void)RemoveTree(bucket);
