@@ -48,8 +48,8 @@ struct Flags {
   std::string bin_dir;
   std::string workloads_dir = "playbooks/workloads";
   std::vector<std::string> workloads = {"workloada", "workloadc"};
-  uint64_t record_count = 10000;
-  uint64_t operation_count = 20000;
+  uint64_t record_count = 20000;  // with the next two: about a minute on 2 cores, Release build
+  uint64_t operation_count = 50000;
   uint32_t thread_count = 16;
   std::vector<std::string> properties;
   uint64_t seed = 1;
@@ -124,6 +124,9 @@ void Print(const std::vector<Row>& rows, const Flags& flags) {
     for (const Row& r : rows) {
       kv::cli::PrintJsonLine({{"workload", r.workload},
                               {"phase", PhaseName(r.phase)},
+                              {"tablets", flags.tablets},
+                              {"partitions", flags.partitions},
+                              {"replicas", flags.replicas},
                               {"threads", flags.thread_count},
                               {"playground", store_json(r.playground)},
                               {"embedded", store_json(r.embedded)},
