@@ -110,7 +110,6 @@ Status CreateTable(kv::client::Client& client, const std::string& table, const F
 }
 
 void Print(const std::vector<Row>& rows, const Flags& flags) {
-  auto us = [](uint64_t v) { return std::to_string(v); };
   auto fixed = [](double v, int digits) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -140,7 +139,7 @@ void Print(const std::vector<Row>& rows, const Flags& flags) {
     for (bool playground : {true, false}) {
       const Measured& m = playground ? r.playground : r.embedded;
       table.AddRow({r.workload, PhaseName(r.phase), playground ? "playground" : "embedded", std::to_string(m.ok_ops),
-                    fixed(m.ops_per_s(), 0), us(m.p50_us), us(m.p99_us),
+                    fixed(m.ops_per_s(), 0), std::to_string(m.p50_us), std::to_string(m.p99_us),
                     playground ? fixed(Ratio(r.playground.ops_per_s(), r.embedded.ops_per_s()), 3) : "",
                     playground ? fixed(Ratio(double(r.playground.p99_us), double(r.embedded.p99_us)), 1) : ""});
     }
