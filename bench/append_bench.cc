@@ -25,7 +25,7 @@ std::vector<AppendMode> StandardAppendModes() {
 
 Result<AppendStats> RunAppendMode(const AppendMode& mode, uint64_t records, size_t value_size,
                                   const std::string& tmp_root) {
-  KV_ASSIGN_OR_RETURN(ScratchDir dir, ScratchDir::Create(tmp_root, "append"));
+  KV_ASSIGN_OR_RETURN(ScratchDir dir, ScratchDir::Create(tmp_root, "wal-bench-append"));
   wal::WriterOptions wo;
   wo.wal_level = mode.wal_level;
   wo.fsync_period_ms = mode.fsync_period_ms;

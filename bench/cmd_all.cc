@@ -41,7 +41,7 @@ class AllCommand : public cli::Command {
     std::optional<ScratchDir> scratch;
     std::string root = dir_;
     if (root.empty()) {
-      auto made = ScratchDir::Create("", "all");
+      auto made = ScratchDir::Create("", "wal-bench-all");
       if (!made.ok()) return cli::ReportError(made.status());
       scratch.emplace(std::move(made).value());
       root = scratch->path();

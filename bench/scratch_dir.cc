@@ -23,7 +23,7 @@ Result<ScratchDir> ScratchDir::Create(const std::string& root, const std::string
     const char* tmp = std::getenv("TMPDIR");
     base = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
   }
-  std::string templ = base + "/wal-bench-" + prefix + "-XXXXXX";
+  std::string templ = base + "/" + prefix + "-XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   if (::mkdtemp(buf.data()) == nullptr) return Status::FromErrno("create a folder under " + base, errno);

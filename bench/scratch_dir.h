@@ -16,7 +16,7 @@ Status RequireEmptyFolder(const std::string& dir, const std::string& advice);
 // when the object dies: the append modes each write into a new, empty log.
 class ScratchDir {
  public:
-  // Makes <root>/wal-bench-<prefix>-XXXXXX; root is $TMPDIR (or /tmp) when empty.
+  // Makes <root>/<prefix>-XXXXXX; root is $TMPDIR (or /tmp) when empty.
   static Result<ScratchDir> Create(const std::string& root, const std::string& prefix);
   ScratchDir(ScratchDir&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
   ScratchDir& operator=(ScratchDir&&) = delete;

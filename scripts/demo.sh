@@ -2,14 +2,16 @@
 # Set-up command 1: install the packages, build what it runs, and run the main
 # job: a whole cluster brought back after every process died.
 #
-# A playground of 4 tablets, a table of 8 partitions x 3 replicas, a load that
-# records every acknowledged write; every server SIGKILLed; the nameserver and
+# A playground of 4 tablets, a table of 8 partitions x 3 replicas, a YCSB load
+# that records every acknowledged write in a ledger (`ops bench load
+# --ledger`); every server SIGKILLed; the nameserver and
 # two tablets restarted, one new tablet started. Partitions with two live
 # replicas get a leader by themselves (auto_failover); those with one are left
 # leaderless, which auto_failover refuses. The two dead tablets' data dirs are
 # read offline (`inspect tablet --json`), `ops recoverdata run --dry-run`
 # shows the plan, `ops recoverdata run` applies and verifies it, and every
-# acknowledged write is read back. WAL forensics: scripts/demo-wal.sh.
+# acknowledged write is read back (`ops bench verify --ledger`). WAL
+# forensics: scripts/demo-wal.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # The test command's build folder and quick-to-compile "Check" build type:
@@ -40,16 +42,12 @@ echo "export KV_NS=$KV_NS"
 step "A table: 8 partitions, 3 replicas, acks majority" "ops create table t --partitions 8 --replicas 3"
 "$ops" create table t --partitions 8 --replicas 3
 
-step "A load of 4 writers; every acknowledged key is recorded" "ops put t KEY VALUE (x 400)"
-writer() {
-  for i in $(seq 1 100); do
-    if "$ops" put t "w$1-$i" "v$1-$i" >/dev/null 2>&1; then echo "w$1-$i v$1-$i"; fi
-  done > "$work/acked-$1"
-}
-for w in 1 2 3 4; do writer "$w" & done
-wait
-cat "$work"/acked-* > "$work/acked"
-echo "acknowledged writes: $(wc -l < "$work/acked")"
+step "A load of 400 records by 4 writers; every acknowledged write goes to a ledger" \
+  "ops bench load -P playbooks/workloads/workloada -p recordcount=400 -p threadcount=4 --table t --ledger ledger"
+ledger=$work/ledger
+"$ops" bench load -P "$root/playbooks/workloads/workloada" -p recordcount=400 -p threadcount=4 --table t \
+  --ledger "$ledger"
+echo "acknowledged writes: $(grep -vc '^#' "$ledger")"
 
 step "Every server dies at once (SIGKILL)" "ops playground kill ..."
 for s in tablet-1 tablet-2 tablet-3 tablet-4 nameserver; do "$ops" playground kill "$s" --dir "$pg"; done
@@ -79,14 +77,15 @@ step "The plan (nothing changes)" "ops recoverdata run --dry-run --offline table
 step "Apply it, then verify (content checksums)" "ops recoverdata run --yes --offline tablet-3.json --offline tablet-4.json"
 "$ops" recoverdata run --yes "${offline[@]}"
 
-step "Every acknowledged write reads back" "ops get t KEY (for each)"
-lost=0
-while read -r key value; do
-  got=$("$ops" get t "$key" 2>/dev/null || true)
-  [ "$got" = "$value" ] || { lost=$((lost + 1)); echo "lost: $key"; }
-done < "$work/acked"
-echo "acknowledged writes checked: $(wc -l < "$work/acked"), lost: $lost"
-[ "$lost" -eq 0 ] || { echo "demo: acknowledged writes were lost" >&2; exit 1; }
+step "Every acknowledged write reads back" "ops bench verify --ledger ledger"
+# One JSON line: writes, keys (each read once), checked, overwritten, lost.
+# Exit 1 names a lost write on stderr.
+verified=0
+"$ops" bench verify --ledger "$ledger" --json > "$work/verify.json" || verified=$?
+cat "$work/verify.json"
+field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$work/verify.json"; }
+echo "acknowledged writes checked: $(field keys), lost: $(field lost)"
+[ "$verified" -eq 0 ] || { echo "demo: acknowledged writes were lost (ops bench verify exited $verified)" >&2; exit 1; }
 "$ops" confget auto_failover
 
 printf '\ndemo: done (WAL forensics: scripts/demo-wal.sh)\n'

@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <vector>
 
 #include "common/crc32c.h"
@@ -24,8 +26,36 @@ std::string Header(const std::string& table) {
 
 struct Entry {
   std::string crc;  // as written: 8 hex digits
-  uint64_t seq = 0;  // the line's number over all the ledgers checked together
+  uint64_t term = 0, offset = 0;
+  uint64_t seq = 0;  // the line's number over all the ledgers checked together, in order
+  // Two writes of one key acknowledged to threads that raced: the ledger may
+  // hold them in either order, the store in its log's (term, offset) order.
+  // Equal positions (a store without a log) fall back to the ledgers' order.
+  bool After(const Entry& e) const { return std::tie(term, offset, seq) > std::tie(e.term, e.offset, e.seq); }
 };
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> fields;
+  for (size_t from = 0;;) {
+    const size_t tab = line.find('\t', from);
+    fields.push_back(line.substr(from, tab - from));
+    if (tab == std::string::npos) return fields;
+    from = tab + 1;
+  }
+}
+
+// "key TAB crc TAB pid TAB term TAB offset" into its fields; nullopt when it is not a ledger line.
+std::optional<std::vector<std::string>> LedgerFields(const std::string& line) {
+  std::vector<std::string> fields = SplitTabs(line);
+  auto is_number = [](const std::string& f) {
+    return !f.empty() && f.size() <= 19 && f.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (fields.size() != 5 || fields[0].empty() || fields[1].size() != 8 || !is_number(fields[2]) ||
+      !is_number(fields[3]) || !is_number(fields[4])) {
+    return std::nullopt;
+  }
+  return fields;
+}
 
 }  // namespace
 
@@ -112,13 +142,15 @@ Result<LedgerCheck> CheckLedger(const std::vector<std::string>& paths, const std
     std::getline(in, line);  // the header, read above
     first_seq.push_back(seq);
     for (uint64_t line_no = 2; std::getline(in, line); ++line_no, ++seq) {
-      const size_t tab = line.find('\t');
-      if (tab == std::string::npos || tab == 0 || line.size() < tab + 10 || line[tab + 9] != '\t') {
+      const std::optional<std::vector<std::string>> f = LedgerFields(line);
+      if (!f) {
         (void)RemoveTree(work_dir);
         return Status::InvalidArgument(path + ":" + std::to_string(line_no) + ": not a ledger line");
       }
       ++check.writes;
-      *out[std::hash<std::string>{}(line.substr(0, tab)) % buckets] << seq << '\t' << line.substr(0, tab + 9) << '\n';
+      const std::vector<std::string>& field = *f;  // key, crc, pid, term, offset
+      *out[std::hash<std::string>{}(field[0]) % buckets] << seq << '\t' << field[0] << '\t' << field[1] << '\t'
+                                                         << field[3] << '\t' << field[4] << '\n';
     }
   }
   for (auto& o : out) o->close();
@@ -133,10 +165,13 @@ Result<LedgerCheck> CheckLedger(const std::vector<std::string>& paths, const std
     std::map<std::string, Entry> last;
     std::ifstream bin(bucket);
     while (std::getline(bin, line)) {
-      const size_t t1 = line.find('\t'), t2 = line.rfind('\t');
-      auto [it, fresh] = last.try_emplace(line.substr(t1 + 1, t2 - t1 - 1));
-      if (!fresh) ++check.overwritten;
-      it->second = Entry{line.substr(t2 + 1), std::stoull(line.substr(0, t1))};
+      // As pass 1 wrote it: sequence number, key, crc, term, offset.
+      const std::vector<std::string> f = SplitTabs(line);
+      const Entry entry{.crc = f[2], .term = std::stoull(f[3]), .offset = std::stoull(f[4]), .seq = std::stoull(f[0])};
+      auto [it, fresh] = last.try_emplace(f[1], entry);
+      if (fresh) continue;
+      ++check.overwritten;
+      if (entry.After(it->second)) it->second = entry;
     }
     bin.close();
     (void)RemoveTree(bucket);

@@ -56,7 +56,10 @@ struct LedgerCheck {
 // Reads the ledgers, in order (later files hold later writes: a load's, then
 // a run's over the same keys), in buckets (by key hash, through files in work_dir, a
 // folder of its own, removed at the end), so memory stays bounded by one bucket whatever the ledger's
-// size; for each key, only its last acknowledged write must be readable.
+// size; for each key, only its last acknowledged write must be readable: the
+// one at the greatest (term, offset), as the store's log orders them (threads
+// that raced on a key may have recorded their acknowledgements the other way
+// round); at equal positions the later line.
 // read(table, key), table from the ledger's header: the value now, nullopt
 // when absent. InvalidArgument (bad input)
 // for a file that is not a ledger, names the line.

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cluster/client/kv_client.h"
+#include "ops/bench/client_store.h"
 #include "ops/bench/key_chooser.h"
 #include "ops/bench/status_line.h"
 
@@ -132,7 +132,7 @@ std::vector<std::string> StatusLines(const RunResult& r) {
   return lines;
 }
 
-Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const RunOptions& options) {
+Result<RunResult> RunWorkload(Store& store, const Workload& w, const RunOptions& options) {
   if (options.table.empty()) return Status::InvalidArgument("a workload needs a table (--table)");
   const uint64_t total = options.phase == Phase::kLoad ? w.record_count : w.operation_count;
   const KeyChooser chooser(w.distribution, w.record_count);
@@ -158,7 +158,7 @@ Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const R
       const Op op = options.phase == Phase::kLoad ? Op::kInsert : PickOp(w, random);
       auto put = [&](const std::string& key) {
         const std::string value = ValueFor(w, random);
-        auto ack = client.Put(options.table, key, value);
+        auto ack = store.Put(options.table, key, value);
         if (ack.ok() && options.ledger) options.ledger->Acknowledged(key, value, ack->pid, ack->term, ack->offset);
         return ack.status();
       };
@@ -168,14 +168,14 @@ Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const R
       } else {
         const std::string key = KeyName(chooser.Next(random, inserted.load()));
         if (op == Op::kRead) {
-          s = client.Get(options.table, key).status();
+          s = store.Get(options.table, key).status();
         } else if (op == Op::kUpdate) {
           s = put(key);
         } else if (op == Op::kScan) {
           const uint64_t length = std::uniform_int_distribution<uint64_t>(1, std::max<uint32_t>(w.max_scan_length, 1))(random);
-          s = client.Scan(options.table, key, "", length).status();
+          s = store.Scan(options.table, key, length).status();
         } else {
-          s = client.Get(options.table, key).status();
+          s = store.Get(options.table, key).status();
           if (s.ok()) s = put(key);
         }
       }
@@ -218,6 +218,11 @@ Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const R
     if (options.each_second) options.each_second(last);
   }
   return recorder.Snapshot(elapsed_s());
+}
+
+Result<RunResult> RunWorkload(client::Client& client, const Workload& w, const RunOptions& options) {
+  ClientStore store(client);
+  return RunWorkload(store, w, options);
 }
 
 }  // namespace kv::bench

@@ -1,4 +1,5 @@
-// Runs a YCSB workload against a table (`ops bench load|run`): the load phase
+// Runs a YCSB workload against a table of a store (store.h: the replicated
+// store through its client for `ops bench load|run`): the load phase
 // inserts items 0..recordcount-1; the run phase does operationcount
 // operations of the workload's mix on the records key_chooser.h picks.
 // threadcount threads; closed loop (each thread sends when its last answer
@@ -20,6 +21,7 @@
 #include "common/status.h"
 #include "ops/bench/histogram.h"
 #include "ops/bench/ledger.h"
+#include "ops/bench/store.h"
 #include "ops/bench/workload.h"
 
 namespace kv::client {
@@ -76,6 +78,8 @@ Result<SecondPoint> PointFromJson(const nlohmann::json& j);
 std::vector<std::string> StatusLines(const RunResult& r);
 
 // InvalidArgument when the table is missing from the options.
+Result<RunResult> RunWorkload(Store& store, const Workload& workload, const RunOptions& options);
+// The same against the replicated store, through its client (client_store.h).
 Result<RunResult> RunWorkload(client::Client& client, const Workload& workload, const RunOptions& options);
 
 }  // namespace kv::bench
