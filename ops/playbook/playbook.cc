@@ -328,7 +328,7 @@ const char* StepKindName(StepKind kind) {
 
 Result<Playbook> LoadPlaybook(const std::string& path, const std::vector<std::string>& sets, bool quick) {
   auto bytes = ReadWholeFile(path);
-  if (!bytes.ok()) return Status::NotFound("cannot read playbook " + path + ": " + bytes.status().message());
+  if (!bytes.ok()) return Status::NotFound("cannot read the playbook: " + bytes.status().message());
   Loader loader(path);
   YAML::Node root;
   try {
