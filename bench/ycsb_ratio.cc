@@ -66,10 +66,7 @@ struct Measured {
 };
 
 Measured Summarize(const RunResult& r) {
-  kv::bench::LatencyHistogram all;
-  for (const auto& [name, h] : r.by_operation) {
-    if (!name.ends_with("_ERROR")) all.Merge(h);
-  }
+  const kv::bench::LatencyHistogram all = kv::bench::SuccessLatencies(r);
   return {.ok_ops = r.operations - r.errors,
           .errors = r.errors,
           .seconds = r.seconds,

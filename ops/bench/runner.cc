@@ -126,6 +126,14 @@ Result<SecondPoint> PointFromJson(const nlohmann::json& j) {
   }
 }
 
+LatencyHistogram SuccessLatencies(const RunResult& r) {
+  LatencyHistogram all;
+  for (const auto& [name, h] : r.by_operation) {
+    if (!name.ends_with(kErrorSuffix)) all.Merge(h);
+  }
+  return all;
+}
+
 std::vector<std::string> StatusLines(const RunResult& r) {
   std::vector<std::string> lines;
   for (const auto& [name, h] : r.by_operation) lines.push_back(StatusLine(name, r.seconds, h));

@@ -74,6 +74,10 @@ struct RunResult {
 nlohmann::json PointJson(const SecondPoint& point);
 Result<SecondPoint> PointFromJson(const nlohmann::json& j);
 
+// The latencies of every operation of the result that succeeded (all types
+// but the <TYPE>_ERROR ones, merged).
+LatencyHistogram SuccessLatencies(const RunResult& r);
+
 // The status lines of a result (StatusLine of each type, by name).
 std::vector<std::string> StatusLines(const RunResult& r);
 

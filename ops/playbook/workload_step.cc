@@ -86,16 +86,12 @@ Result<bench::RunResult> BackgroundWorkload::Stop() {
 }
 
 nlohmann::json WorkloadSummary(const std::string& name, const bench::RunResult& r) {
-  bench::LatencyHistogram all;
-  for (const auto& [op, h] : r.by_operation) {
-    if (!op.ends_with(bench::kErrorSuffix)) all.Merge(h);
-  }
   return {{"name", name},
           {"seconds", r.seconds},
           {"operations", r.operations},
           {"errors", r.errors},
           {"ops_per_s", r.seconds > 0 ? double(r.operations - r.errors) / r.seconds : 0.0},
-          {"p99_us", all.Percentile(99)}};
+          {"p99_us", bench::SuccessLatencies(r).Percentile(99)}};
 }
 
 }  // namespace kv::playbook
