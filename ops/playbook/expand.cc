@@ -68,6 +68,29 @@ Result<std::vector<std::string>> SplitWords(const std::string& line) {
   return words;
 }
 
+std::optional<double> ParseNumber(const std::string& text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+Result<std::set<int>> ParseExitCodes(const std::string& text) {
+  std::set<int> codes;
+  size_t from = 0;
+  for (;;) {
+    const size_t comma = text.find(',', from);
+    const std::string code = text.substr(from, comma - from);
+    const std::optional<double> n = ParseNumber(code);
+    if (!n || *n < 0 || *n > 255 || *n != double(int(*n))) {
+      return Status::InvalidArgument("exit: \"" + code + "\" is not an exit code");
+    }
+    codes.insert(int(*n));
+    if (comma == std::string::npos) return codes;
+    from = comma + 1;
+  }
+}
+
 Result<double> ParseSeconds(const std::string& text) {
   double scale = 1;
   std::string number = text;
@@ -80,12 +103,9 @@ Result<double> ParseSeconds(const std::string& text) {
     scale = 60;
     number.resize(number.size() - 1);
   }
-  double value = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (number.empty() || ec != std::errc() || end != number.data() + number.size() || value < 0) {
-    return Status::InvalidArgument("\"" + text + "\" is not a duration (500ms, 10s, 2m)");
-  }
-  return value * scale;
+  const std::optional<double> value = ParseNumber(number);
+  if (!value || *value < 0) return Status::InvalidArgument("\"" + text + "\" is not a duration (500ms, 10s, 2m)");
+  return *value * scale;
 }
 
 }  // namespace kv::playbook

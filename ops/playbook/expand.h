@@ -6,6 +6,8 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,7 +32,13 @@ bool IsPlaygroundBuiltin(const std::string& name);
 // for an unclosed quote.
 Result<std::vector<std::string>> SplitWords(const std::string& line);
 
+// The whole text as a number ("12", "-1.5"); nullopt when it is not one.
+std::optional<double> ParseNumber(const std::string& text);
+
 // "500ms", "10s", "2m", or a plain number of seconds ("1.5"). InvalidArgument otherwise.
 Result<double> ParseSeconds(const std::string& text);
+
+// An `exit:` value: one code or several, comma-separated ("0", "0,1"). InvalidArgument naming a bad one.
+Result<std::set<int>> ParseExitCodes(const std::string& text);
 
 }  // namespace kv::playbook

@@ -1,6 +1,5 @@
 #include "ops/playbook/expectation.h"
 
-#include <charconv>
 #include <sstream>
 
 namespace kv::playbook {
@@ -20,25 +19,21 @@ const nlohmann::json* Field(const nlohmann::json& row, const std::string& path) 
 
 std::string AsText(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-bool AsNumber(const std::string& text, double* out) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
-}
-
 // One test on one value; false with why in *why.
 bool Holds(const nlohmann::json& actual, const std::string& op, const std::string& expected, std::string* why) {
   const std::string seen = AsText(actual);
-  double a = 0, e = 0;
-  bool numeric = AsNumber(expected, &e) && (actual.is_number() ? (a = actual.get<double>(), true) : AsNumber(seen, &a));
+  const std::optional<double> e = ParseNumber(expected);
+  const std::optional<double> a = actual.is_number() ? std::optional<double>(actual.get<double>()) : ParseNumber(seen);
+  const bool numeric = e && a;
   bool held;
   if (op == "==" || op == "!=") {
-    const bool equal = numeric ? a == e : seen == expected;
+    const bool equal = numeric ? *a == *e : seen == expected;
     held = (op == "==") == equal;
   } else if (!numeric) {
     *why = "\"" + seen + "\" " + op + " \"" + expected + "\": not numbers";
     return false;
   } else {
-    held = op == ">=" ? a >= e : a <= e;
+    held = op == ">=" ? *a >= *e : *a <= *e;
   }
   if (!held) *why = seen + " " + op + " " + expected + " does not hold";
   return held;

@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cstdio>
 #include <set>
-#include <sstream>
 
 #include "common/crc32c.h"
 #include "common/file.h"
@@ -235,10 +234,7 @@ Status CheckStep(const Step& step, const Variables& params, const std::string& w
     }
   }
   if (auto o = step.options.find("exit"); o != step.options.end() && known(o->second)) {
-    std::istringstream codes(value(o->second));
-    for (std::string code; std::getline(codes, code, ',');) {
-      if (!IsWhole(code, 0)) return fail("exit: \"" + code + "\" is not an exit code");
-    }
+    if (auto codes = ParseExitCodes(value(o->second)); !codes.ok()) return fail(codes.status().message());
   }
   for (const auto& [key, min] : std::vector<std::pair<std::string, long>>{{"tablets", 1}, {"pid", 0}, {"seed", 0}}) {
     if (auto o = step.options.find(key); o != step.options.end() && known(o->second) && !IsWhole(value(o->second), min)) {

@@ -18,6 +18,7 @@
 
 #include "cluster/client/kv_client.h"
 #include "ops/playbook/expand.h"
+#include "ops/playbook/expectation.h"
 #include "ops/playbook/playbook.h"
 #include "ops/playbook/run_state.h"
 #include "ops/playbook/runner.h"
@@ -62,6 +63,9 @@ class Run {
   double Now() const { return double(UnixMs() - state_.started_unix_ms) / 1000.0; }
   bool Interrupted() const { return options_.interrupted != nullptr && options_.interrupted->load(); }
   std::string PlaygroundDir() const { return options_.dir + "/playground"; }
+  std::string ReportPath() const { return options_.dir + "/report.html"; }
+  // A file a step names: as given when absolute, else in the run folder.
+  std::string InRunDir(const std::string& file) const;
   std::string Prefix(size_t i) const;
   Variables BaseVariables() const;
   Variables Vars() const;
@@ -70,7 +74,6 @@ class Run {
   Result<std::string> Option(const Step& step, const std::string& key, const std::string& fallback = "") const;
   Result<double> SecondsOption(const Step& step, const std::string& key, double fallback) const;
   Result<int> IntOption(const Step& step, const std::string& key, int fallback) const;
-
 
   // --- the steps (runner.cc; commands: run_commands.cc; playground, workloads, faults: run_cluster.cc) ---
   StepResult Execute(const Step& step, size_t index);
@@ -83,6 +86,14 @@ class Run {
     std::string out, err, out_path;
   };
   Result<ToolRun> RunTool(const Step& step, size_t index, double timeout_s);
+  // One try of wait and assert: the command run and its output checked.
+  // InvalidArgument (the step fails at once) on exit 2: bad usage does not mend by waiting.
+  struct CheckedRun {
+    ToolRun run;
+    std::vector<nlohmann::json> rows;
+    Verdict verdict;
+  };
+  Result<CheckedRun> RunChecked(const Step& step, size_t index, double timeout_s);
   // The step's captures from the rows; the message names them.
   Result<std::string> TakeCaptures(const Step& step, const std::vector<nlohmann::json>& rows);
   Result<StepResult> ToolStep(const Step& step, size_t index);
@@ -101,6 +112,7 @@ class Run {
   Result<StepResult> WorkloadStepRun(const Step& step);
   void MarkEvent(double t, std::string text);
   Result<StepResult> FaultStep(const Step& step);
+
   const Playbook& book_;
   RunnerOptions options_;  // dir made absolute
   std::string playbook_dir_;

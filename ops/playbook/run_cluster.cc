@@ -95,7 +95,7 @@ Result<WorkloadSpec> Run::SpecOf(const Step& step) const {
   spec.file = path.string();
   KV_ASSIGN_OR_RETURN(spec.table, Option(step, "table"));
   KV_ASSIGN_OR_RETURN(std::string ledger, Option(step, "ledger"));
-  if (!ledger.empty()) spec.ledger = fs::path(ledger).is_absolute() ? ledger : options_.dir + "/" + ledger;
+  if (!ledger.empty()) spec.ledger = InRunDir(ledger);
   KV_ASSIGN_OR_RETURN(int seed, IntOption(step, "seed", 1));
   spec.seed = uint64_t(seed);
   for (const auto& [key, value] : step.properties) {

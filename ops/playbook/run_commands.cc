@@ -1,6 +1,6 @@
 // The steps that run a command of the toolkit: ops, inspect, repair, wait, assert.
 #include <algorithm>
-#include <filesystem>
+#include <set>
 
 #include "cli/command.h"
 #include "common/file.h"
@@ -11,8 +11,6 @@
 
 namespace kv::playbook {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string FirstLine(const std::string& text) {
   const size_t nl = text.find('\n');
@@ -61,9 +59,10 @@ Result<std::string> Run::TakeCaptures(const Step& step, const std::vector<nlohma
 
 Result<StepResult> Run::ToolStep(const Step& step, size_t index) {
   KV_ASSIGN_OR_RETURN(double timeout_s, SecondsOption(step, "timeout", kToolTimeoutS));
-  KV_ASSIGN_OR_RETURN(std::string expected, Option(step, "exit", "0"));  // "0", or "0,1": any of these
+  KV_ASSIGN_OR_RETURN(std::string expected, Option(step, "exit", "0"));
+  KV_ASSIGN_OR_RETURN(std::set<int> codes, ParseExitCodes(expected));
   KV_ASSIGN_OR_RETURN(ToolRun run, RunTool(step, index, timeout_s));
-  if (("," + expected + ",").find("," + std::to_string(run.code) + ",") == std::string::npos) {
+  if (!codes.contains(run.code)) {
     return Failed("exit " + std::to_string(run.code) + " (expected " + expected + "): " + FirstLine(run.err) +
                   " [output: " + run.out_path + "]");
   }
@@ -78,21 +77,29 @@ Result<StepResult> Run::ToolStep(const Step& step, size_t index) {
   KV_ASSIGN_OR_RETURN(std::string save, Option(step, "save"));
   if (!save.empty()) {
     // A file of the run folder that later steps read (an offline report for recoverdata).
-    const std::string path = fs::path(save).is_absolute() ? save : options_.dir + "/" + save;
+    const std::string path = InRunDir(save);
     KV_RETURN_IF_ERROR(WriteFileAtomic(path, run.out));
     taken += (taken.empty() ? "" : ", ") + std::string("output saved to ") + path;
   }
   return Held("exit " + std::to_string(run.code) + seen + (taken.empty() ? "" : "; " + taken));
 }
 
+Result<Run::CheckedRun> Run::RunChecked(const Step& step, size_t index, double timeout_s) {
+  CheckedRun checked;
+  KV_ASSIGN_OR_RETURN(checked.run, RunTool(step, index, timeout_s));
+  if (checked.run.code == cli::kExitUsage) {
+    return Status::InvalidArgument("exit 2: " + FirstLine(checked.run.err) + " [output: " + checked.run.out_path + "]");
+  }
+  checked.rows = ParseRows(checked.run.out);
+  checked.verdict = Check(*step.expectation, checked.rows, Vars());
+  return checked;
+}
+
 Result<StepResult> Run::AssertStep(const Step& step, size_t index) {
-  KV_ASSIGN_OR_RETURN(ToolRun run, RunTool(step, index, kToolTimeoutS));
-  if (run.code == cli::kExitUsage) return Failed("exit 2: " + FirstLine(run.err) + " [output: " + run.out_path + "]");
-  const auto rows = ParseRows(run.out);
-  Verdict v = Check(*step.expectation, rows, Vars());
-  if (!v.held) return Failed(v.message + " [output: " + run.out_path + "]");
-  KV_ASSIGN_OR_RETURN(std::string taken, TakeCaptures(step, rows));
-  return Held(v.message + (taken.empty() ? "" : "; " + taken));
+  KV_ASSIGN_OR_RETURN(CheckedRun c, RunChecked(step, index, kToolTimeoutS));
+  if (!c.verdict.held) return Failed(c.verdict.message + " [output: " + c.run.out_path + "]");
+  KV_ASSIGN_OR_RETURN(std::string taken, TakeCaptures(step, c.rows));
+  return Held(c.verdict.message + (taken.empty() ? "" : "; " + taken));
 }
 
 Result<StepResult> Run::WaitStep(const Step& step, size_t index) {
@@ -100,19 +107,15 @@ Result<StepResult> Run::WaitStep(const Step& step, size_t index) {
   KV_ASSIGN_OR_RETURN(double interval_s, SecondsOption(step, "interval", kWaitIntervalS));
   const double start = Now();
   for (int tries = 1;; ++tries) {
-    KV_ASSIGN_OR_RETURN(ToolRun run, RunTool(step, index, std::max(timeout_s, 1.0)));
-    // Bad usage does not mend by waiting.
-    if (run.code == cli::kExitUsage) return Failed("exit 2: " + FirstLine(run.err) + " [output: " + run.out_path + "]");
-    const auto rows = ParseRows(run.out);
-    Verdict v = Check(*step.expectation, rows, Vars());
-    if (v.held) {
-      KV_ASSIGN_OR_RETURN(std::string taken, TakeCaptures(step, rows));
-      return Held(v.message + " after " + std::to_string(tries) + " tries" + (taken.empty() ? "" : "; " + taken));
+    KV_ASSIGN_OR_RETURN(CheckedRun c, RunChecked(step, index, std::max(timeout_s, 1.0)));
+    if (c.verdict.held) {
+      KV_ASSIGN_OR_RETURN(std::string taken, TakeCaptures(step, c.rows));
+      return Held(c.verdict.message + " after " + std::to_string(tries) + " tries" + (taken.empty() ? "" : "; " + taken));
     }
     if (Now() - start >= timeout_s) {
       char within[64];
       std::snprintf(within, sizeof within, "not within %.1f s (%d tries)", timeout_s, tries);
-      return Failed(within + std::string("; last: ") + v.message + " [output: " + run.out_path + "]");
+      return Failed(within + std::string("; last: ") + c.verdict.message + " [output: " + c.run.out_path + "]");
     }
     if (!Pause(interval_s)) return Failed("interrupted");
   }

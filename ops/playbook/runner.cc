@@ -124,17 +124,17 @@ Status Run::Begin() {
 }
 
 Result<RunOutcome> Run::Finish(RunOutcome outcome) {
-  // Workloads still running are stopped; when the run can be resumed, they start again then.
-  for (auto& [name, w] : workloads_) (void)w->Stop();
+  // Workloads still running are stopped (destroyed); when the run can be
+  // resumed, state_.running starts them again then.
+  workloads_.clear();
   if (outcome == RunOutcome::kPassed) {
     state_.running.clear();
     state_.next_step = book_.steps.size();
   }
-  workloads_.clear();
   state_.report.outcome = RunOutcomeName(outcome);
   KV_RETURN_IF_ERROR(Save());
   KV_RETURN_IF_ERROR(WriteReportNow());
-  const std::string report = options_.dir + "/report.html";
+  const std::string report = ReportPath();
   if (outcome == RunOutcome::kPassed) {
     std::fprintf(options_.out, "playbook %s passed: %zu steps in %.1f s; report: %s\n", book_.name.c_str(),
                  book_.steps.size(), Now(), report.c_str());
@@ -166,6 +166,10 @@ Status Run::WriteReportNow() {
     copy = state_.report;
   }
   return WriteReport(copy, options_.dir);
+}
+
+std::string Run::InRunDir(const std::string& file) const {
+  return fs::path(file).is_absolute() ? file : options_.dir + "/" + file;
 }
 
 std::string Run::Prefix(size_t i) const {
@@ -250,7 +254,7 @@ Result<StepResult> Run::ExecuteOrError(const Step& step, size_t index) {
     case StepKind::kSleep: return SleepStep(step);
     case StepKind::kReport:
       KV_RETURN_IF_ERROR(WriteReportNow());
-      return Held(options_.dir + "/report.html");
+      return Held(ReportPath());
   }
   return Status::InvalidArgument("unknown step kind");
 }
